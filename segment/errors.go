@@ -1,0 +1,22 @@
+package segment
+
+import (
+	"errors"
+
+	"github.com/clmkit/clm/internal/check"
+)
+
+// ErrInvalidInput is wrapped by every error that reports bad input to a
+// function of this package. Test for it with errors.Is.
+var ErrInvalidInput = errors.New("segment: invalid input")
+
+// InputError describes one bad input value: the function, the field, the
+// element index (-1 when not indexed), the value and the reason. Retrieve it
+// with errors.As; it unwraps to [ErrInvalidInput].
+type InputError = check.Error
+
+//lint:ignore U1000 used by the entry points as they land.
+// checker returns the input checker for the named entry point.
+func checker(fn string) check.Checker {
+	return check.Checker{Pkg: "segment", Func: fn, Sentinel: ErrInvalidInput}
+}
