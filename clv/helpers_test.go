@@ -12,6 +12,7 @@ import (
 // beside the checkout (../shared). It looks in each parent directory of the
 // package in turn, and skips the test with a message when no shared folder
 // holds rel.
+//
 //lint:ignore U1000 used by the reference tests as they land.
 func sharedPath(t testing.TB, rel string) string {
 	t.Helper()
@@ -34,6 +35,7 @@ func sharedPath(t testing.TB, rel string) string {
 
 // readRef decodes the JSON reference file shared/reference/name into v,
 // skipping the test when the shared folder is absent.
+//
 //lint:ignore U1000 used by the reference tests as they land.
 func readRef(t testing.TB, name string, v any) {
 	t.Helper()

@@ -15,8 +15,9 @@ var ErrInvalidInput = errors.New("lifecycle: invalid input")
 // with errors.As; it unwraps to [ErrInvalidInput].
 type InputError = check.Error
 
-//lint:ignore U1000 used by the entry points as they land.
 // checker returns the input checker for the named entry point.
+//
+//lint:ignore U1000 used by the entry points as they land.
 func checker(fn string) check.Checker {
 	return check.Checker{Pkg: "lifecycle", Func: fn, Sentinel: ErrInvalidInput}
 }
