@@ -27,8 +27,8 @@ const (
 
 // Churn model parameters (see the package documentation).
 const (
-	WeibullShape = 0.8   // k: shape of the baseline Weibull hazard
-	WeibullScale = 80.0  // λ: scale of the baseline Weibull hazard, months
+	WeibullShape = 0.8  // k: shape of the baseline Weibull hazard
+	WeibullScale = 80.0 // λ: scale of the baseline Weibull hazard, months
 )
 
 // Behaviour parameters (see the package documentation).
