@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/clmkit/clm/examples/internal/cli"
@@ -30,7 +31,8 @@ func main() { cli.Main("quickstart", run) }
 type report struct {
 	p     *portfolio.Portfolio
 	w     io.Writer
-	plots string // directory for SVG charts, or "" for none
+	plots   string   // directory for SVG charts, or "" for none
+	written []string // charts written
 }
 
 func run(args []string, w io.Writer) error {
@@ -57,10 +59,13 @@ func run(args []string, w io.Writer) error {
 	}
 	r := &report{p: p, w: w, plots: *plots}
 	r.overview(*seed)
-	for _, section := range []func() error{} {
+	for _, section := range []func() error{r.churnSection} {
 		if err := section(); err != nil {
 			return err
 		}
+	}
+	if len(r.written) > 0 {
+		fmt.Fprintf(w, "\nCharts: %s\n", strings.Join(r.written, ", "))
 	}
 	fmt.Fprintf(w, "\nDone in %v.\n", time.Since(start).Round(time.Millisecond))
 	return nil
