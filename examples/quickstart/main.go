@@ -29,8 +29,8 @@ func main() { cli.Main("quickstart", run) }
 // report carries what the sections share: the portfolio, the output and
 // the charts to draw.
 type report struct {
-	p     *portfolio.Portfolio
-	w     io.Writer
+	p       *portfolio.Portfolio
+	w       io.Writer
 	plots   string   // directory for SVG charts, or "" for none
 	written []string // charts written
 }
