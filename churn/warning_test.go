@@ -81,10 +81,10 @@ func TestWarningKaplanMeierConditional(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[int]float64{
-		0: 1 - 5.0/8,             // S(2)/S(0)
-		1: 1 - (5.0/8)/(7.0/8),   // S(3)/S(1)
-		2: 1 - (5.0/12)/(5.0/8),  // S(5)/S(3)
-		3: 0, // S(8)/S(6) = 1: no churn after 5
+		0: 1 - 5.0/8,            // S(2)/S(0)
+		1: 1 - (5.0/8)/(7.0/8),  // S(3)/S(1)
+		2: 1 - (5.0/12)/(5.0/8), // S(5)/S(3)
+		3: 0,                    // S(8)/S(6) = 1: no churn after 5
 	}
 	wantLevel := map[int]int{0: 1, 1: 0, 2: 1, 3: -1}
 	for _, a := range alerts {
