@@ -161,3 +161,28 @@ var _ = rand.New
 var _ = json.Marshal
 var _ = sync.Mutex{}
 var _ = cmp.Diff
+
+func TestCoxBenchDataShape(t *testing.T) {
+	x, dur, ev := coxBenchData(200000, 1)
+	_ = x
+	cens := 0
+	uniq := map[float64]bool{}
+	for i := range dur {
+		if !ev[i] {
+			cens++
+		}
+		uniq[dur[i]] = true
+	}
+	t.Logf("censored %.3f distinct %d", float64(cens)/float64(len(dur)), len(uniq))
+}
+
+func TestCoxBenchIter(t *testing.T) {
+	if testing.Short() {
+		t.Skip()
+	}
+	x, dur, ev := coxBenchData(1000000, 1)
+	for _, ties := range []Ties{Efron, Breslow} {
+		m, err := FitCox(x, dur, ev, &CoxOptions{Ties: ties})
+		t.Log(ties, m.Iter, err, m.Coef)
+	}
+}
