@@ -1092,12 +1092,31 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 	return out
 }
 
-// coxConcordance computes the concordance of the fitted linear predictor,
-// within strata. eta holds the linear predictor in sorted order.
+// coxConcordance returns Harrell's C of the linear predictor eta (in sorted
+// order), counting pairs within strata only and pooling the strata's pair
+// counts, as R's coxph does. With Entry, pairs are formed on the stop times.
+// It returns 0.5 when no pair is comparable.
 func coxConcordance(d *coxData, eta []float64) float64 {
-	_ = d
-	_ = eta
-	return 0
+	var total ConcordanceCounts
+	lo := 0
+	for g := 0; g < len(d.grp)-1; g++ {
+		end := g+2 == len(d.grp) || d.grpStrat[g+1] != d.grpStrat[g]
+		if !end {
+			continue
+		}
+		hi := int(d.grp[g+1])
+		cc, err := ConcordanceWeighted(eta[lo:hi], d.stop[lo:hi], d.event[lo:hi], d.w[lo:hi])
+		if err == nil {
+			total.Concordant += cc.Concordant
+			total.Discordant += cc.Discordant
+			total.TiedRisk += cc.TiedRisk
+		}
+		lo = hi
+	}
+	if !(total.Concordant+total.Discordant+total.TiedRisk > 0) {
+		return 0.5
+	}
+	return total.C()
 }
 
 // LinearPredictor returns β·(x − Means), the log relative hazard of a
