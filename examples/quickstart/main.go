@@ -18,28 +18,21 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/clmkit/clm/examples/internal/cli"
 	"github.com/clmkit/clm/examples/internal/portfolio"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("quickstart", run) }
 
 // report carries what the sections share: the portfolio, the output and
 // the charts to draw.
 type report struct {
-	p     *portfolio.Portfolio
-	w     io.Writer
-	plots string // directory for SVG charts, or "" for none
+	p       *portfolio.Portfolio
+	w       io.Writer
+	plots   string   // directory for SVG charts, or "" for none
+	written []string // charts written
 }
 
 func run(args []string, w io.Writer) error {
@@ -47,7 +40,7 @@ func run(args []string, w io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed of the synthetic portfolio")
 	customers := fs.Int("customers", portfolio.DefaultCustomers, "number of customers")
 	plots := fs.String("plots", "", "write SVG charts to this directory")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *customers < 100 {
@@ -66,10 +59,13 @@ func run(args []string, w io.Writer) error {
 	}
 	r := &report{p: p, w: w, plots: *plots}
 	r.overview(*seed)
-	for _, section := range []func() error{} {
+	for _, section := range []func() error{r.churnSection} {
 		if err := section(); err != nil {
 			return err
 		}
+	}
+	if len(r.written) > 0 {
+		fmt.Fprintf(w, "\nCharts: %s\n", strings.Join(r.written, ", "))
 	}
 	fmt.Fprintf(w, "\nDone in %v.\n", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -98,60 +94,15 @@ func (r *report) overview(seed uint64) {
 			closed++
 		}
 	}
-	heading(r.w, fmt.Sprintf("Synthetic retail-bank portfolio (seed %d)", seed))
+	cli.Heading(r.w, fmt.Sprintf("Synthetic retail-bank portfolio (seed %d)", seed))
 	fmt.Fprintf(r.w, "%d customers observed %s to %s (%d months): %d in the book at the start, %d joined, %d prospects without an account.\n",
 		len(p.Customers), p.Start.Format("Jan 2006"), p.End.AddDate(0, 0, -1).Format("Jan 2006"), p.Periods, book, joined, prospects)
 	fmt.Fprintf(r.w, "%d accounts closed in the window; %d monthly activity rows; %d revenue events.\n\n", closed, rows, len(p.Events))
-	t := newTable("value class", "customers", "share")
+	t := cli.NewTable("value class", "customers", "share")
 	for k, n := range class {
-		t.row(portfolio.Class(k), n, fmt.Sprintf("%.1f%%", pct(n, len(p.Customers))))
+		t.Row(portfolio.Class(k), n, fmt.Sprintf("%.1f%%", pct(n, len(p.Customers))))
 	}
-	t.print(r.w)
-}
-
-// heading prints a section title.
-func heading(w io.Writer, title string) {
-	fmt.Fprintf(w, "\n%s\n", title)
-	for range len([]rune(title)) {
-		fmt.Fprint(w, "=")
-	}
-	fmt.Fprintln(w)
-}
-
-// tbl is a text table whose first column is left-aligned and whose other
-// columns are right-aligned, printed with text/tabwriter.
-type tbl struct{ rows [][]string }
-
-func newTable(header ...string) *tbl { return &tbl{rows: [][]string{header}} }
-
-// row adds a row; floats print with %.3g unless already formatted as text.
-func (t *tbl) row(cells ...any) {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		switch v := c.(type) {
-		case float64:
-			out[i] = fmt.Sprintf("%.3g", v)
-		default:
-			out[i] = fmt.Sprint(v)
-		}
-	}
-	t.rows = append(t.rows, out)
-}
-
-func (t *tbl) print(w io.Writer) {
-	width := 0
-	for _, r := range t.rows {
-		width = max(width, len([]rune(r[0])))
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	for _, r := range t.rows {
-		fmt.Fprintf(tw, "  %s%s\t", r[0], strings.Repeat(" ", width-len([]rune(r[0]))))
-		for _, c := range r[1:] {
-			fmt.Fprintf(tw, "%s\t", c)
-		}
-		fmt.Fprintln(tw)
-	}
-	tw.Flush()
+	t.Print(r.w)
 }
 
 func pct(n, of int) float64 {
