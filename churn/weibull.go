@@ -107,9 +107,9 @@ func (d *weibData) weibEval(theta, grad, hess []float64, v []float64) float64 {
 		ll -= w * ez
 		gEta := -(del - ez) / sigma
 		gS := -del - z*(del-ez)
-		hEta := ez / (sigma * sigma)     // −∂²ℓ/∂η²
+		hEta := ez / (sigma * sigma)          // −∂²ℓ/∂η²
 		hEtaS := -((del - ez) - ez*z) / sigma // −∂²ℓ/∂η∂s
-		hS := -(z*(del-ez) - ez*z*z)     // −∂²ℓ/∂s²
+		hS := -(z*(del-ez) - ez*z*z)          // −∂²ℓ/∂s²
 		for a := 0; a <= p; a++ {
 			grad[a] += w * gEta * v[a]
 			wa := w * hEta * v[a]
