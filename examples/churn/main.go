@@ -133,6 +133,34 @@ func run(args []string, w io.Writer) error {
 		t.Row(label, len(dur), count(ev), fmt.Sprintf("%.3f", c.At(d.horizons[1])), fmt.Sprintf("%.3f", c.At(tau)), fmtDuration(c.Median()))
 	}
 	t.Print(w)
+	// Are the differences more than noise? The log-rank test compares the
+	// churns observed in each group with those expected if all groups had
+	// the same hazard (R's survdiff). LogRank takes no entry times, so with
+	// delayed entry we run it on the customers observed from their first
+	// day (entry 0): counting the others in risk sets before the window saw
+	// them would bias the comparison.
+	var dur []float64
+	var ev []bool
+	var grp []int
+	for i := range d.duration {
+		if d.entry == nil || d.entry[i] == 0 {
+			dur, ev, grp = append(dur, d.duration[i]), append(ev, d.event[i]), append(grp, d.group[i])
+		}
+	}
+	lr, err := churn.LogRank(dur, ev, grp)
+	if err != nil {
+		return err
+	}
+	t = cli.NewTable(d.groupName, "observed", "expected", "O/E")
+	for g, label := range d.groups {
+		t.Row(label, fmt.Sprintf("%.0f", lr.Observed[g]), fmt.Sprintf("%.1f", lr.Expected[g]), fmt.Sprintf("%.2f", lr.Observed[g]/lr.Expected[g]))
+	}
+	t.Print(w)
+	who := "all customers"
+	if d.entry != nil {
+		who = fmt.Sprintf("the %d customers observed from opening", len(dur))
+	}
+	fmt.Fprintf(w, "Log-rank test on %s: chi² = %.1f on %d degrees of freedom, p = %.3g.\n", who, lr.Chi2, lr.DF, lr.P)
 
 	// Step 4. How well does a score rank churners? Harrell's C is the share
 	// of comparable pairs in which the customer with the higher risk score
