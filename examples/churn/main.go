@@ -41,10 +41,9 @@ type dataset struct {
 	x     *mat.Dense // covariates, one row per customer
 	truth []float64  // the true hazard ratios, when known (synthetic data only)
 
-	groupName  string
-	groups     []string // group labels
-	group      []int    // each customer's group
-	groupLabel string
+	groupName string
+	groups    []string // group labels
+	group     []int    // each customer's group
 }
 
 func run(args []string, w io.Writer) error {
