@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/clmkit/clm/internal/check"
 )
 
 // Day is 24 hours, the unit in which [Rules] thresholds are usually stated.
@@ -133,9 +135,7 @@ func (r Rules) Validate() error {
 	return r.validate(checker("Rules.Validate"))
 }
 
-func (r Rules) validate(c interface {
-	Fail(field string, index int, value, reason string) *InputError
-}) error {
+func (r Rules) validate(c check.Checker) error {
 	durs := []struct {
 		name string
 		d    time.Duration
@@ -444,9 +444,7 @@ func snapshotProblem(s *Snapshot) problem {
 
 // snapshotError turns the first problem of s into an error naming
 // field[i] ("history.Closed[3]"); nil when s is valid.
-func snapshotError(c interface {
-	Fail(field string, index int, value, reason string) *InputError
-}, field string, i int, s *Snapshot) error {
+func snapshotError(c check.Checker, field string, i int, s *Snapshot) error {
 	date := func(t time.Time) string { return t.Format(time.DateOnly) }
 	switch snapshotProblem(s) {
 	case probNone:
