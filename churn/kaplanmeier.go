@@ -117,8 +117,8 @@ func kmFromTable(t *riskTable) *Curve {
 	return c
 }
 
-// index returns the number of curve times ≤ t.
-func index(time []float64, t float64) int {
+// timeIndex returns the number of curve times ≤ t.
+func timeIndex(time []float64, t float64) int {
 	return sort.Search(len(time), func(i int) bool { return time[i] > t })
 }
 
@@ -130,7 +130,7 @@ func (c *Curve) At(t float64) float64 {
 	if math.IsNaN(t) {
 		return math.NaN()
 	}
-	i := index(c.Time, t)
+	i := timeIndex(c.Time, t)
 	if i == 0 {
 		return 1
 	}

@@ -12,13 +12,13 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 )
 
-// refTol is the issue's tolerance for Kaplan-Meier and Nelson-Aalen against
+// survRefTol is the issue's tolerance for Kaplan-Meier and Nelson-Aalen against
 // R: the JSON holds R's doubles to 15 significant digits, and the
 // computations are the same sums and products, so only rounding differs.
-const refTol = 1e-8
+const survRefTol = 1e-8
 
-// handTol is for closed-form values computed by hand.
-const handTol = 1e-12
+// survHandTol is for closed-form values computed by hand.
+const survHandTol = 1e-12
 
 type kmRef struct {
 	ConfType   string    `json:"conf_type"`
@@ -36,7 +36,7 @@ type kmRef struct {
 	RMeanSE    float64   `json:"rmean_se"`
 }
 
-func approx(t *testing.T, name string, got, want []float64, tol float64) {
+func closeSlices(t *testing.T, name string, got, want []float64, tol float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: len %d, want %d", name, len(got), len(want))
@@ -70,28 +70,28 @@ func TestKaplanMeierRossiReference(t *testing.T) {
 	methods := map[string]BandMethod{"log": Log, "log_log": LogLog, "plain": Plain}
 	for name, r := range ref.KM {
 		t.Run(name, func(t *testing.T) {
-			approx(t, "Time", c.Time, r.Time, 0)
-			approx(t, "AtRisk", c.AtRisk, r.NRisk, 0)
-			approx(t, "Events", c.Events, r.NEvent, 0)
-			approx(t, "Censored", c.Censored, r.NCensor, 0)
-			approx(t, "Survival", c.Survival, r.Surv, refTol)
-			approx(t, "StdErr", c.StdErr, r.StdErrS, refTol)
+			closeSlices(t, "Time", c.Time, r.Time, 0)
+			closeSlices(t, "AtRisk", c.AtRisk, r.NRisk, 0)
+			closeSlices(t, "Events", c.Events, r.NEvent, 0)
+			closeSlices(t, "Censored", c.Censored, r.NCensor, 0)
+			closeSlices(t, "Survival", c.Survival, r.Surv, survRefTol)
+			closeSlices(t, "StdErr", c.StdErr, r.StdErrS, survRefTol)
 			m, ok := methods[name]
 			if !ok {
 				t.Fatalf("unknown conf type %q", name)
 			}
 			lo, up := c.Band(0.95, m)
-			approx(t, "lower", lo, r.Lower, refTol)
-			approx(t, "upper", up, r.Upper, refTol)
+			closeSlices(t, "lower", lo, r.Lower, survRefTol)
+			closeSlices(t, "upper", up, r.Upper, survRefTol)
 			if r.Median != nil || !math.IsInf(c.Median(), 1) {
 				t.Errorf("Median() = %v, R: %v (NA = not reached = +Inf)", c.Median(), r.Median)
 			}
 			// R's rmean uses the largest time, 52 weeks, as the limit.
 			tau := c.Time[len(c.Time)-1]
-			if got := c.RMST(tau); !scalar.EqualWithinAbsOrRel(got, r.RMean, refTol, refTol) {
+			if got := c.RMST(tau); !scalar.EqualWithinAbsOrRel(got, r.RMean, survRefTol, survRefTol) {
 				t.Errorf("RMST(%g) = %.15g, want %.15g", tau, got, r.RMean)
 			}
-			if got := c.RMSTStdErr(tau); !scalar.EqualWithinAbsOrRel(got, r.RMeanSE, refTol, refTol) {
+			if got := c.RMSTStdErr(tau); !scalar.EqualWithinAbsOrRel(got, r.RMeanSE, survRefTol, survRefTol) {
 				t.Errorf("RMSTStdErr(%g) = %.15g, want %.15g", tau, got, r.RMeanSE)
 			}
 		})
@@ -186,7 +186,7 @@ func TestKaplanMeierHand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opt := cmpopts.EquateApprox(handTol, handTol)
+			opt := cmpopts.EquateApprox(survHandTol, survHandTol)
 			if diff := cmp.Diff(tc.time, c.Time, opt); diff != "" {
 				t.Errorf("Time mismatch (-want +got):\n%s", diff)
 			}
@@ -218,11 +218,11 @@ func TestKaplanMeierGreenwoodHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := 5.0 / 12 * math.Sqrt(1.0/56+2.0/35+1.0/6)
-	if got := c.StdErr[3]; !scalar.EqualWithinAbsOrRel(got, want, handTol, handTol) {
+	if got := c.StdErr[3]; !scalar.EqualWithinAbsOrRel(got, want, survHandTol, survHandTol) {
 		t.Errorf("StdErr at 5 = %.15g, want %.15g", got, want)
 	}
 	// RMST(6) = 1·1 + 7/8·1 + 5/8·3 + 5/12·1.
-	if got, want := c.RMST(6), 1+7.0/8+5.0/8*3+5.0/12; !scalar.EqualWithinAbsOrRel(got, want, handTol, handTol) {
+	if got, want := c.RMST(6), 1+7.0/8+5.0/8*3+5.0/12; !scalar.EqualWithinAbsOrRel(got, want, survHandTol, survHandTol) {
 		t.Errorf("RMST(6) = %v, want %v", got, want)
 	}
 }
@@ -240,7 +240,7 @@ func TestCurveAtTotal(t *testing.T) {
 		{4.9, 5.0 / 8}, {5, 5.0 / 12}, {100, 5.0 / 12}, {math.Inf(1), 5.0 / 12}, {math.Inf(-1), 1},
 	}
 	for _, tc := range tests {
-		if got := c.At(tc.t); !scalar.EqualWithinAbsOrRel(got, tc.want, handTol, handTol) {
+		if got := c.At(tc.t); !scalar.EqualWithinAbsOrRel(got, tc.want, survHandTol, survHandTol) {
 			t.Errorf("At(%v) = %v, want %v", tc.t, got, tc.want)
 		}
 	}

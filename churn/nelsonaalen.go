@@ -61,7 +61,7 @@ func (h *CumHazard) At(t float64) float64 {
 	if math.IsNaN(t) {
 		return math.NaN()
 	}
-	i := index(h.Time, t)
+	i := timeIndex(h.Time, t)
 	if i == 0 {
 		return 0
 	}

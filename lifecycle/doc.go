@@ -40,6 +40,22 @@
 // [ErrIllegalTransition], unless the hysteresis Rules.MinPeriods holds the
 // customer in place. [Journey.TimeIn] gives the time spent in each stage.
 //
+// # Markov chain
+//
+// [EstimateChain] turns many journeys into a [Chain]: the maximum-likelihood
+// transition matrix between stages per period (a gonum mat matrix via
+// [Chain.Matrix]). [Chain.Forecast] projects a stage distribution (or
+// customer counts) k periods ahead, [Chain.ExpectedTimeIn] gives the mean
+// sojourn per stage, and the absorption queries [Chain.PTerminatedWithin],
+// [Chain.PTerminated] and [Chain.ExpectedPeriodsToTerminated] use the
+// fundamental matrix of the chain with Terminated absorbing: they ask when
+// a customer is first lost, so the win-back row does not affect them, while
+// Forecast includes it.
+//
+//	c, err := lifecycle.EstimateChain(journeys, lifecycle.Month)
+//	next := c.Forecast(todayShares, 12)              // a year ahead
+//	risk := c.PTerminatedWithin(lifecycle.Decline, 6) // lost within 6 months
+//
 // # Input conventions
 //
 // Dates are time.Time; dates after a snapshot's AsOf are treated as not yet
@@ -59,6 +75,15 @@
 //
 // # Concurrency
 //
-// [Rules] and [Stage] are values; a *[Graph] is immutable. All may be
-// shared between goroutines.
+// [Rules] and [Stage] are values; a *[Graph] and a *[Chain] are immutable.
+// All may be shared between goroutines. A Chain round-trips through
+// encoding/json, so it can be estimated once and used in another service.
+//
+// # References
+//
+// Anderson, T. W. & Goodman, L. A. (1957). Statistical inference about
+// Markov chains. Annals of Mathematical Statistics 28(1), 89–110.
+//
+// Grinstead, C. M. & Snell, J. L. (1997). Introduction to Probability,
+// 2nd ed., chapter 11 (Markov chains), §11.2 (absorbing chains).
 package lifecycle

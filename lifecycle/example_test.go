@@ -95,3 +95,65 @@ func ExampleGraph_Edges() {
 	// Decline→Maturity
 	// Terminated→Prospect
 }
+
+func ExampleEstimateChain() {
+	day := func(d int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	tr := func(from, to lifecycle.Stage, d int) lifecycle.Transition {
+		return lifecycle.Transition{From: from, To: to, At: day(d)}
+	}
+	const (
+		P, O, G = lifecycle.Prospect, lifecycle.Onboarding, lifecycle.Growth
+		M, D, T = lifecycle.Maturity, lifecycle.Decline, lifecycle.Terminated
+	)
+	// Three customers observed over a year of 30-day periods.
+	journeys := []lifecycle.Journey{
+		{Transitions: []lifecycle.Transition{tr(0, P, 0), tr(P, O, 60), tr(O, G, 150), tr(G, M, 270)}, End: day(360)},
+		{Transitions: []lifecycle.Transition{tr(0, M, 0), tr(M, D, 120), tr(D, T, 240)}, End: day(360)},
+		{Transitions: []lifecycle.Transition{tr(0, T, 0), tr(T, P, 300)}, End: day(360)},
+	}
+	c, err := lifecycle.EstimateChain(journeys, 30*lifecycle.Day)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("P(Maturity→Decline) = %.3f\n", c.P[M-1][D-1])
+	fmt.Printf("mean months in Decline per visit: %.1f\n", c.ExpectedTimeIn(D))
+	fmt.Printf("P(terminated within 12 months | Maturity) = %.3f\n", c.PTerminatedWithin(M, 12))
+	fmt.Printf("expected months to Terminated from Maturity: %.1f\n", c.ExpectedPeriodsToTerminated(M))
+	// Output:
+	// P(Maturity→Decline) = 0.143
+	// mean months in Decline per visit: 4.0
+	// P(terminated within 12 months | Maturity) = 0.675
+	// expected months to Terminated from Maturity: 11.0
+}
+
+func ExampleChain_Forecast() {
+	const (
+		P, O, G = 0, 1, 2
+		M, D, T = 3, 4, 5
+	)
+	var p [lifecycle.NumStages][lifecycle.NumStages]float64
+	p[P][P], p[P][O] = 0.7, 0.3
+	p[O][O], p[O][G], p[O][D] = 0.5, 0.4, 0.1
+	p[G][G], p[G][M], p[G][D] = 0.8, 0.15, 0.05
+	p[M][M], p[M][D] = 0.95, 0.05
+	p[D][G], p[D][D], p[D][T] = 0.1, 0.6, 0.3
+	p[T][P], p[T][T] = 0.05, 0.95 // win-back
+	c, err := lifecycle.NewChain(p, lifecycle.Month)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	portfolio := [lifecycle.NumStages]float64{1000, 200, 500, 2000, 300, 0}
+	in12 := c.Forecast(portfolio, 12)
+	for i, s := range lifecycle.Stages() {
+		fmt.Printf("%-10v %6.0f\n", s, in12[i])
+	}
+	// Output:
+	// Prospect      145
+	// Onboarding     84
+	// Growth        477
+	// Maturity     1933
+	// Decline       342
+	// Terminated   1019
+}
