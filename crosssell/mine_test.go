@@ -100,7 +100,7 @@ func TestMineFIMI(t *testing.T) {
 		file    string
 		support float64
 		want    int
-		short   bool // run under -short too
+		short   bool // run under -short and -race too
 	}{
 		// Borgelt's apriori/eclat/fpgrowth on this machine (issue 5).
 		{"retail 0.1%", "retail.dat", 0.001, 7589, true},
@@ -109,7 +109,8 @@ func TestMineFIMI(t *testing.T) {
 		{"T10I4D100K 0.1%", "T10I4D100K.dat", 0.001, 27532, false},
 	}
 	for _, tc := range tests {
-		if testing.Short() && !tc.short {
+		if (testing.Short() || raceEnabled) && !tc.short {
+			t.Logf("%s: skipped under -short or -race", tc.name)
 			continue
 		}
 		baskets := retail
@@ -148,13 +149,18 @@ func TestMineDenseAgree(t *testing.T) {
 	tests := []struct {
 		file    string
 		support float64
+		short   bool // run under -short and -race too
 	}{
-		{"chess.dat", 0.9},
-		{"chess.dat", 0.8},
-		{"mushroom.dat", 0.4},
-		{"mushroom.dat", 0.25},
+		{"chess.dat", 0.9, true},
+		{"chess.dat", 0.8, false},
+		{"mushroom.dat", 0.4, true},
+		{"mushroom.dat", 0.25, false},
 	}
 	for _, tc := range tests {
+		if (testing.Short() || raceEnabled) && !tc.short {
+			t.Logf("%s at %g: skipped under -short or -race", tc.file, tc.support)
+			continue
+		}
 		baskets := readFIMI(t, tc.file)
 		for _, target := range []Target{All, Closed, Maximal} {
 			var first []Itemset[int32]
