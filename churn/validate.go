@@ -10,8 +10,6 @@ import (
 // and event of equal, non-zero length; durations finite and ≥ 0; optional
 // weights finite and ≥ 0 (nil means all ones); optional entry times finite,
 // ≥ 0 and strictly less than the matching duration.
-//
-//lint:ignore U1000 used by the estimators as they land.
 func validateSurv(c check.Checker, duration []float64, event []bool, weight, entry []float64) error {
 	if err := c.NonEmpty("duration", len(duration)); err != nil {
 		return err

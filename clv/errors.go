@@ -10,14 +10,17 @@ import (
 // function of this package. Test for it with errors.Is.
 var ErrInvalidInput = errors.New("clv: invalid input")
 
+// ErrPurchaseAfterEnd is the specific kind of input error returned by
+// [Summarize] when a purchase falls after the end of the observation period.
+// An error of this kind also matches [ErrInvalidInput].
+var ErrPurchaseAfterEnd = errors.New("clv: purchase after end of period")
+
 // InputError describes one bad input value: the function, the field, the
 // element index (-1 when not indexed), the value and the reason. Retrieve it
 // with errors.As; it unwraps to [ErrInvalidInput].
 type InputError = check.Error
 
 // checker returns the input checker for the named entry point.
-//
-//lint:ignore U1000 used by the entry points as they land.
 func checker(fn string) check.Checker {
 	return check.Checker{Pkg: "clv", Func: fn, Sentinel: ErrInvalidInput}
 }

@@ -12,8 +12,6 @@ import (
 // beside the checkout (../shared). It looks in each parent directory of the
 // package in turn, and skips the test with a message when no shared folder
 // holds rel.
-//
-//lint:ignore U1000 used by the reference tests as they land.
 func sharedPath(t testing.TB, rel string) string {
 	t.Helper()
 	dir, err := filepath.Abs(".")
@@ -35,8 +33,6 @@ func sharedPath(t testing.TB, rel string) string {
 
 // readRef decodes the JSON reference file shared/reference/name into v,
 // skipping the test when the shared folder is absent.
-//
-//lint:ignore U1000 used by the reference tests as they land.
 func readRef(t testing.TB, name string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(sharedPath(t, "reference/"+name))

@@ -21,8 +21,10 @@ type Summary struct {
 // default.
 type FitOptions struct {
 	// L2 is a ridge penalty on the model parameters, added to the negative
-	// log-likelihood as L2·Σθ², as lifetimes' penalizer_coef. 0 (default)
-	// fits the plain maximum-likelihood estimate.
+	// log-likelihood as L2·Σθ², as lifetimes' penalizer_coef: the
+	// log-likelihood is divided by the number of customers first, and θ are
+	// the parameters on their natural scale. 0 (default) fits the plain
+	// maximum-likelihood estimate.
 	L2 float64
 	// MaxIter caps the optimiser's major iterations; 0 means 1000.
 	MaxIter int

@@ -4,8 +4,6 @@ import "github.com/clmkit/clm/internal/check"
 
 // validateSummaries checks the (x, t_x, T, m_x) rows every fit takes: a
 // non-empty slice; all values finite and ≥ 0; t_x ≤ T; t_x = 0 when x = 0.
-//
-//lint:ignore U1000 used by the fits as they land.
 func validateSummaries(c check.Checker, s []Summary) error {
 	if err := c.NonEmpty("s", len(s)); err != nil {
 		return err

@@ -10,14 +10,16 @@ import (
 // function of this package. Test for it with errors.Is.
 var ErrInvalidInput = errors.New("segment: invalid input")
 
+// ErrNotConverged is returned, together with a usable model, by [KMeans]
+// when the best restart reached KMeansOptions.MaxIter before it converged.
+var ErrNotConverged = errors.New("segment: not converged")
+
 // InputError describes one bad input value: the function, the field, the
 // element index (-1 when not indexed), the value and the reason. Retrieve it
 // with errors.As; it unwraps to [ErrInvalidInput].
 type InputError = check.Error
 
 // checker returns the input checker for the named entry point.
-//
-//lint:ignore U1000 used by the entry points as they land.
 func checker(fn string) check.Checker {
 	return check.Checker{Pkg: "segment", Func: fn, Sentinel: ErrInvalidInput}
 }

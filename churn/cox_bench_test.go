@@ -1,0 +1,63 @@
+package churn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// coxBenchBeta are the true log hazard ratios of the benchmark data.
+var coxBenchBeta = []float64{0.5, -0.5, 0.25, -0.25, 0.1, -0.1, 0, 0, 0.05, -0.05}
+
+// coxBenchData generates the benchmark portfolio of bench/churn (the same
+// generator, seed and stream, so that Go and R see the same numbers): n
+// customers, len(coxBenchBeta) standard-normal covariates, Weibull(shape 1.5,
+// scale 930 days) proportional-hazards churn times, independent uniform
+// censoring on (0, 3100) days (about 30% censored), times rounded up to
+// whole days (about 3,100 distinct times).
+func coxBenchData(n int, seed uint64) (*mat.Dense, []float64, []bool) {
+	p := len(coxBenchBeta)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	x := mat.NewDense(n, p, nil)
+	dur := make([]float64, n)
+	ev := make([]bool, n)
+	const shape, scale, cmax = 1.5, 930.0, 3100.0
+	for i := 0; i < n; i++ {
+		var lp float64
+		for j := 0; j < p; j++ {
+			v := rng.NormFloat64()
+			x.Set(i, j, v)
+			lp += coxBenchBeta[j] * v
+		}
+		u := 1 - rng.Float64() // (0, 1]
+		tt := scale * math.Pow(-math.Log(u)*math.Exp(-lp), 1/shape)
+		c := cmax * rng.Float64()
+		if tt <= c {
+			dur[i] = math.Ceil(tt)
+			ev[i] = true
+		} else {
+			dur[i] = math.Ceil(c)
+		}
+	}
+	return x, dur, ev
+}
+
+func BenchmarkFitCox(b *testing.B) {
+	for _, n := range []int{1e4, 1e5, 1e6} {
+		x, dur, ev := coxBenchData(n, 1)
+		for _, ties := range []Ties{Efron, Breslow} {
+			b.Run(fmt.Sprintf("n=%.0e/%v", float64(n), ties), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := FitCox(x, dur, ev, &CoxOptions{Ties: ties}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/customer")
+			})
+		}
+	}
+}

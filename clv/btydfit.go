@@ -1,0 +1,340 @@
+package clv
+
+import (
+	"strconv"
+
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// btydObjective is a mean negative log-likelihood (plus penalty) of a model
+// with positive parameters p. grad, when non-nil, writes the gradient with
+// respect to p; when nil, the driver differentiates f numerically.
+type btydObjective struct {
+	f    func(p []float64) float64
+	grad func(p, g []float64) float64
+}
+
+// btydFitResult is what the driver found: log-parameters, the Hessian-based
+// standard errors of the parameters (nil when the Hessian is not positive
+// definite), iterations and convergence.
+type btydFitResult struct {
+	p         []float64
+	stdErr    []float64
+	meanNLL   float64
+	iter      int
+	converged bool
+}
+
+const (
+	defaultMaxIter = 1000
+	defaultTol     = 1e-8
+	// maxLogParam keeps exp(θ) finite while the optimiser explores.
+	maxLogParam = 40.0
+)
+
+func fitOptions(opts *FitOptions) (l2 float64, maxIter int, tol float64) {
+	maxIter, tol = defaultMaxIter, defaultTol
+	if opts != nil {
+		l2 = opts.L2
+		if opts.MaxIter > 0 {
+			maxIter = opts.MaxIter
+		}
+		if opts.Tol > 0 {
+			tol = opts.Tol
+		}
+	}
+	return l2, maxIter, tol
+}
+
+// checkFitOptions validates the fields of opts that the fits use.
+func checkFitOptions(fn string, opts *FitOptions) error {
+	if opts == nil {
+		return nil
+	}
+	c := checker(fn)
+	if err := c.Scalar("opts.L2", opts.L2, 0, math.MaxFloat64); err != nil {
+		return err
+	}
+	if opts.MaxIter < 0 {
+		return c.Fail("opts.MaxIter", -1, strconv.Itoa(opts.MaxIter), "must be ≥ 0")
+	}
+	return c.Scalar("opts.Tol", opts.Tol, 0, 1)
+}
+
+// logSpace wraps an objective on p as one on θ = log p.
+type logSpace struct {
+	obj  btydObjective
+	l2   float64
+	p, g []float64
+}
+
+func (ls *logSpace) params(theta []float64) []float64 {
+	for i, t := range theta {
+		ls.p[i] = math.Exp(math.Max(-maxLogParam, math.Min(maxLogParam, t)))
+	}
+	return ls.p
+}
+
+func (ls *logSpace) penalty(p []float64) float64 {
+	s := 0.0
+	for _, v := range p {
+		s += v * v
+	}
+	return ls.l2 * s
+}
+
+func (ls *logSpace) f(theta []float64) float64 {
+	p := ls.params(theta)
+	v := ls.obj.f(p) + ls.penalty(p)
+	if math.IsNaN(v) {
+		return math.Inf(1)
+	}
+	return v
+}
+
+// grad writes ∂F/∂θ into g and returns F.
+func (ls *logSpace) gradient(g, theta []float64) float64 {
+	if ls.obj.grad == nil {
+		return ls.numGrad(g, theta)
+	}
+	p := ls.params(theta)
+	v := ls.obj.grad(p, ls.g) + ls.penalty(p)
+	for i := range g {
+		g[i] = p[i] * (ls.g[i] + 2*ls.l2*p[i])
+		if math.IsNaN(g[i]) {
+			g[i] = 0
+		}
+	}
+	if math.IsNaN(v) {
+		v = math.Inf(1)
+	}
+	return v
+}
+
+func (ls *logSpace) numGrad(g, theta []float64) float64 {
+	x := append([]float64(nil), theta...)
+	v := ls.f(theta)
+	for i := range theta {
+		h := 1e-6 * math.Max(1, math.Abs(theta[i]))
+		x[i] = theta[i] + h
+		fp := ls.f(x)
+		x[i] = theta[i] - h
+		fm := ls.f(x)
+		x[i] = theta[i]
+		g[i] = (fp - fm) / (2 * h)
+		if math.IsNaN(g[i]) || math.IsInf(g[i], 0) {
+			g[i] = 0
+		}
+	}
+	return v
+}
+
+// hessian returns the finite-difference Hessian of F at θ, symmetrised.
+func (ls *logSpace) hessian(theta []float64) *mat.SymDense {
+	k := len(theta)
+	h := mat.NewSymDense(k, nil)
+	x := append([]float64(nil), theta...)
+	gp, gm := make([]float64, k), make([]float64, k)
+	step := 1e-5
+	if ls.obj.grad == nil {
+		step = 1e-4
+	}
+	rows := make([][]float64, k)
+	for j := range k {
+		x[j] = theta[j] + step
+		ls.gradient(gp, x)
+		x[j] = theta[j] - step
+		ls.gradient(gm, x)
+		x[j] = theta[j]
+		rows[j] = make([]float64, k)
+		for i := range k {
+			rows[j][i] = (gp[i] - gm[i]) / (2 * step)
+		}
+	}
+	for i := range k {
+		for j := i; j < k; j++ {
+			h.SetSym(i, j, (rows[i][j]+rows[j][i])/2)
+		}
+	}
+	return h
+}
+
+func maxAbs(g []float64) float64 {
+	m := 0.0
+	for _, v := range g {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
+
+// fitBTYD minimises obj over positive parameters starting at p0, by BFGS on
+// the log-parameters followed by Newton steps on the finite-difference
+// Hessian of the gradient, which polish the optimum to the gradient
+// tolerance where the line search of BFGS stalls. n is the number of
+// customers, used to scale the Hessian to the total log-likelihood.
+func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydFitResult {
+	l2, maxIter, tol := fitOptions(opts)
+	k := len(p0)
+	ls := &logSpace{obj: obj, l2: l2, p: make([]float64, k), g: make([]float64, k)}
+	theta := make([]float64, k)
+	for i, v := range p0 {
+		theta[i] = math.Log(v)
+	}
+	iter := bfgs(ls, theta, tol, maxIter)
+	g := make([]float64, k)
+	f := ls.gradient(g, theta)
+	var hess *mat.SymDense
+	for ; maxAbs(g) > tol && iter < maxIter; iter++ {
+		hess = ls.hessian(theta)
+		var chol mat.Cholesky
+		step := mat.NewVecDense(k, nil)
+		if chol.Factorize(hess) {
+			if err := chol.SolveVecTo(step, mat.NewVecDense(k, append([]float64(nil), g...))); err != nil {
+				step = mat.NewVecDense(k, append([]float64(nil), g...))
+			}
+		} else {
+			step = mat.NewVecDense(k, append([]float64(nil), g...))
+		}
+		improved := false
+		trial := make([]float64, k)
+		for t := 1.0; t > 1e-10; t /= 2 {
+			for i := range trial {
+				trial[i] = theta[i] - t*step.AtVec(i)
+			}
+			if ft := ls.f(trial); ft <= f {
+				copy(theta, trial)
+				improved = true
+				break
+			}
+		}
+		hess = nil
+		if !improved {
+			break
+		}
+		f = ls.gradient(g, theta)
+	}
+	res := btydFitResult{p: make([]float64, k), meanNLL: f, iter: iter, converged: maxAbs(g) <= tol}
+	copy(res.p, ls.params(theta))
+	if hess == nil {
+		hess = ls.hessian(theta)
+	}
+	hess.ScaleSym(n, hess)
+	var chol mat.Cholesky
+	if chol.Factorize(hess) {
+		var inv mat.SymDense
+		if chol.InverseTo(&inv) == nil {
+			res.stdErr = make([]float64, k)
+			for i := range k {
+				v := inv.At(i, i)
+				if !(v > 0) || math.IsInf(v, 0) {
+					res.stdErr = nil
+					break
+				}
+				res.stdErr[i] = res.p[i] * math.Sqrt(v)
+			}
+		}
+	}
+	for _, v := range res.p {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			res.converged = false
+		}
+	}
+	return res
+}
+
+// bfgs minimises ls.f from theta (updated in place) by the
+// Broyden–Fletcher–Goldfarb–Shanno method with a backtracking Armijo line
+// search (Nocedal & Wright 2006, Algorithm 6.1), and returns the number of
+// iterations. It stops at the gradient tolerance, at maxIter, or when the
+// line search cannot make progress.
+func bfgs(ls *logSpace, theta []float64, tol float64, maxIter int) int {
+	k := len(theta)
+	hinv := mat.NewDense(k, k, nil)
+	for i := range k {
+		hinv.Set(i, i, 1)
+	}
+	g, gNew := make([]float64, k), make([]float64, k)
+	d, x, s, y, hy := make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
+	f := ls.gradient(g, theta)
+	iter := 0
+	for ; iter < maxIter && maxAbs(g) > tol; iter++ {
+		slope := 0.0
+		for i := range k {
+			d[i] = 0
+			for j := range k {
+				d[i] -= hinv.At(i, j) * g[j]
+			}
+			slope += d[i] * g[i]
+		}
+		if !(slope < 0) {
+			// Not a descent direction: restart from steepest descent.
+			for i := range k {
+				for j := range k {
+					hinv.Set(i, j, 0)
+				}
+				hinv.Set(i, i, 1)
+				d[i] = -g[i]
+			}
+			slope = -dot(g, g)
+		}
+		// Keep the first trial step modest in log-parameter space.
+		t := math.Min(1, 2/math.Max(maxAbs(d), 1e-300))
+		var fNew float64
+		for {
+			for i := range k {
+				x[i] = theta[i] + t*d[i]
+			}
+			fNew = ls.f(x)
+			if fNew <= f+1e-4*t*slope {
+				break
+			}
+			t /= 2
+			if t < 1e-16 {
+				return iter
+			}
+		}
+		fNew = ls.gradient(gNew, x)
+		for i := range k {
+			s[i] = x[i] - theta[i]
+			y[i] = gNew[i] - g[i]
+		}
+		copy(theta, x)
+		copy(g, gNew)
+		f = fNew
+		sy := dot(s, y)
+		if sy <= 1e-12*math.Sqrt(dot(s, s)*dot(y, y)) {
+			continue
+		}
+		if iter == 0 {
+			// Scale the initial inverse Hessian (Nocedal & Wright eq. 6.20).
+			sc := sy / dot(y, y)
+			for i := range k {
+				hinv.Set(i, i, sc)
+			}
+		}
+		for i := range k {
+			hy[i] = 0
+			for j := range k {
+				hy[i] += hinv.At(i, j) * y[j]
+			}
+		}
+		yhy := dot(y, hy)
+		for i := range k {
+			for j := range k {
+				v := hinv.At(i, j) - (hy[i]*s[j]+s[i]*hy[j])/sy + (1+yhy/sy)*s[i]*s[j]/sy
+				hinv.Set(i, j, v)
+			}
+		}
+	}
+	return iter
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

@@ -1,0 +1,79 @@
+package clv
+
+import (
+	"cmp"
+	"slices"
+)
+
+// btydTerms is a set of customer summaries compressed for the likelihoods:
+// customers with equal (x, t_x, T) share one weighted btydTerm (as lifetimes'
+// weights do), and the distinct x values and the distinct times (t_x and T
+// together) are listed once, so that a likelihood evaluation computes the
+// log-gamma and logarithm terms once per distinct value rather than once per
+// customer.
+type btydTerms struct {
+	xs    []float64 // distinct x, ascending
+	times []float64 // distinct t_x and T values, ascending
+	rows  []btydTerm
+	n     float64 // number of customers (Σ w)
+	sumX  float64 // Σ w·x
+	sumT  float64 // Σ w·T
+}
+
+type btydTerm struct {
+	xi, txi, ti int32 // indexes into xs, times, times
+	w           float64
+}
+
+// compressSummaries builds the terms of s, which must be valid summaries.
+func compressSummaries(s []Summary) *btydTerms {
+	type key struct{ x, tx, t float64 }
+	idx := make(map[key]int32, min(len(s), 1<<16))
+	var keys []key
+	var w []float64
+	tm := &btydTerms{n: float64(len(s))}
+	for i := range s {
+		k := key{s[i].Frequency, s[i].Recency, s[i].T}
+		tm.sumX += k.x
+		tm.sumT += k.t
+		j, ok := idx[k]
+		if !ok {
+			j = int32(len(keys))
+			idx[k] = j
+			keys = append(keys, k)
+			w = append(w, 0)
+		}
+		w[j]++
+	}
+	xs := make([]float64, 0, 64)
+	times := make([]float64, 0, 2*len(keys))
+	for _, k := range keys {
+		xs = append(xs, k.x)
+		times = append(times, k.tx, k.t)
+	}
+	slices.Sort(xs)
+	xs = slices.Compact(xs)
+	slices.Sort(times)
+	times = slices.Compact(times)
+	tm.xs, tm.times = xs, times
+	find := func(v []float64, x float64) int32 {
+		i, _ := slices.BinarySearchFunc(v, x, cmp.Compare[float64])
+		return int32(i)
+	}
+	tm.rows = make([]btydTerm, len(keys))
+	for j, k := range keys {
+		tm.rows[j] = btydTerm{xi: find(xs, k.x), txi: find(times, k.tx), ti: find(times, k.t), w: w[j]}
+	}
+	// Sorted rows make the summation order, and so the result, independent
+	// of the order of the input.
+	slices.SortFunc(tm.rows, func(a, b btydTerm) int {
+		if c := cmp.Compare(a.xi, b.xi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.txi, b.txi); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ti, b.ti)
+	})
+	return tm
+}

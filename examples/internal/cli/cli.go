@@ -1,0 +1,119 @@
+// Package cli holds what clm's runnable examples share: the main wrapper
+// that turns an error into one line on stderr and exit code 1, the error
+// type that names a data file and line, and a small aligned-table printer.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+)
+
+// Main runs run with the command-line arguments and standard output, and
+// exits: with code 0 on success or when -h asked for help, and with code 1
+// after printing "name: error" as a single line on standard error otherwise.
+func Main(name string, run func(args []string, stdout io.Writer) error) {
+	os.Exit(exit(name, run, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func exit(name string, run func([]string, io.Writer) error, args []string, stdout, stderr io.Writer) int {
+	err := run(args, stdout)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	fmt.Fprintf(stderr, "%s: %s\n", name, msg)
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+// Parse parses args with fs, which should use flag.ContinueOnError. On a bad
+// flag the flag package has already printed the problem and the usage, so
+// Parse returns an error that makes [Main] exit with code 2 and print
+// nothing more.
+func Parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return err
+}
+
+// LineError is a problem in a data file, reported as "file:line: problem"
+// (line 0 when the problem is with the file as a whole).
+type LineError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// Errorf returns a *LineError for file and line with a formatted message.
+func Errorf(file string, line int, format string, args ...any) error {
+	return &LineError{File: file, Line: line, Err: fmt.Errorf(format, args...)}
+}
+
+// Table is a text table whose first column is left-aligned and whose other
+// columns are right-aligned, printed through text/tabwriter.
+type Table struct{ rows [][]string }
+
+// NewTable starts a table with a header row.
+func NewTable(header ...string) *Table { return &Table{rows: [][]string{header}} }
+
+// Row adds a row. A float64 cell prints with %.4g; format other numbers
+// before passing them to choose the precision.
+func (t *Table) Row(cells ...any) {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		if v, ok := c.(float64); ok {
+			out[i] = fmt.Sprintf("%.4g", v)
+			continue
+		}
+		out[i] = fmt.Sprint(c)
+	}
+	t.rows = append(t.rows, out)
+}
+
+// Print writes the table, indented by two spaces.
+func (t *Table) Print(w io.Writer) {
+	width := 0
+	for _, r := range t.rows {
+		if len(r) > 0 {
+			width = max(width, len([]rune(r[0])))
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 0, ' ', tabwriter.AlignRight)
+	for _, r := range t.rows {
+		if len(r) == 0 {
+			fmt.Fprintln(tw)
+			continue
+		}
+		fmt.Fprintf(tw, "  %s%s\t", r[0], strings.Repeat(" ", width-len([]rune(r[0]))))
+		for _, c := range r[1:] {
+			fmt.Fprintf(tw, "  %s\t", c)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}
+
+// Heading prints a section title underlined with '='.
+func Heading(w io.Writer, title string) {
+	fmt.Fprintf(w, "\n%s\n%s\n", title, strings.Repeat("=", len([]rune(title))))
+}

@@ -1,0 +1,117 @@
+package segment
+
+import (
+	"errors"
+	"testing"
+)
+
+func FuzzAssign(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 3, 3, 200, 0, 0}, uint8(4), uint8(10), uint8(30))
+	f.Add([]byte{0, 5, 5, 5, 5}, uint8(1), uint8(0), uint8(0))
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f}, uint8(2), uint8(1), uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, tiers, w0, w1 uint8) {
+		value := fuzzFloats(data)
+		k := 1 + int(tiers%6)
+		// Shares from two fuzzed weights; the rest split evenly.
+		p := make(Pyramid, k)
+		rest := 1.0
+		for i := range p {
+			s := rest / float64(k-i)
+			if i == 0 && k > 1 {
+				s = float64(w0%100+1) / 200
+			} else if i == 1 && k > 2 {
+				s = rest * float64(w1%100+1) / 200
+			}
+			if i == k-1 {
+				s = rest
+			}
+			p[i] = Tier{Share: s}
+			rest -= s
+		}
+		tier, err := p.Assign(value)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not wrap ErrInvalidInput", err)
+			}
+			return
+		}
+		if len(tier) != len(value) {
+			t.Fatalf("%d tiers for %d values", len(tier), len(value))
+		}
+		for i := range value {
+			if tier[i] < 0 || tier[i] >= k {
+				t.Fatalf("tier[%d] = %d outside [0, %d)", i, tier[i], k)
+			}
+			for j := range value {
+				if value[i] > value[j] && tier[i] > tier[j] || value[i] == value[j] && tier[i] != tier[j] {
+					t.Fatalf("values %v, %v in tiers %d, %d", value[i], value[j], tier[i], tier[j])
+				}
+			}
+		}
+	})
+}
+
+func FuzzScoreRFM(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 5)
+	f.Add([]byte{0, 1, 1, 1, 1, 1, 1}, 100)
+	f.Add([]byte{0, 0xff, 3, 3}, 3)
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f}, 2)
+	f.Fuzz(func(t *testing.T, data []byte, bins int) {
+		v := fuzzFloats(data)
+		in := make([]RFM, len(v)/3)
+		for i := range in {
+			in[i] = RFM{v[3*i], v[3*i+1], v[3*i+2]}
+		}
+		s, err := ScoreRFM(in, bins)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not wrap ErrInvalidInput", err)
+			}
+			return
+		}
+		for i := range in {
+			for _, sc := range []int{s[i].R, s[i].F, s[i].M} {
+				if sc < 1 || sc > bins {
+					t.Fatalf("score %d outside 1..%d", sc, bins)
+				}
+			}
+			for j := range in {
+				if in[i].Monetary > in[j].Monetary && s[i].M < s[j].M || in[i].Monetary == in[j].Monetary && s[i].M != s[j].M {
+					t.Fatalf("M not monotone")
+				}
+				if in[i].Recency < in[j].Recency && s[i].R < s[j].R || in[i].Recency == in[j].Recency && s[i].R != s[j].R {
+					t.Fatalf("R not monotone")
+				}
+			}
+			_ = s[i].Segment(bins) // total: must not panic
+		}
+	})
+}
+
+func FuzzGini(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3})
+	f.Add([]byte{0, 0, 0})
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v := fuzzFloats(data)
+		g, err := Gini(v)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not wrap ErrInvalidInput", err)
+			}
+			return
+		}
+		if !(g >= 0 && g < 1) {
+			t.Fatalf("Gini = %v outside [0, 1)", g)
+		}
+		share, cum, err := Lorenz(v)
+		if err != nil || len(share) != len(v)+1 || cum[0] != 0 || cum[len(v)] != 1 {
+			t.Fatalf("Lorenz: %v", err)
+		}
+		for i := 1; i < len(cum); i++ {
+			if cum[i] < cum[i-1] {
+				t.Fatalf("Lorenz curve decreases at %d", i)
+			}
+		}
+	})
+}
