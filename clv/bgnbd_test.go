@@ -129,7 +129,7 @@ func TestFitBGNBDRecovery(t *testing.T) {
 	// 20,000 simulated customers (fixed seed) from known parameters; the
 	// fit must recover each within 3 standard errors.
 	const r, alpha, a, b = 0.25, 4.0, 0.8, 2.5
-	s := simBGNBD(simConfig{n: 20000, tMin: 20, tMax: 80, seed: 1}, r, alpha, a, b, false)
+	s := simBGNBD(simConfig{n: 20000, tMin: 20, tMax: 80, grid: 1.0 / 7, seed: 1}, r, alpha, a, b, false)
 	m, err := FitBGNBD(s, nil)
 	if err != nil {
 		t.Fatal(err)

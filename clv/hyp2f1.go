@@ -95,3 +95,66 @@ func euler2F1(ap, bp, c, z float64) float64 {
 	}
 	return math.Exp(bp*math.Log1p(-z)) * mathext.Hypergeo(ap, bp, c, z)
 }
+
+// pnbdJGrad holds log J(n, b, z) = log(₂F₁(n, b; n+1; z)/n) and its partial
+// derivatives.
+type pnbdJGrad struct {
+	l, dn, db, dz float64
+}
+
+// logPNBDJGrad returns log J(n, b, z) and its derivatives in n, b and z,
+// from the series of the Euler form
+// J = (1−z)^(1−b)/n · Σ_k u_k, u_k = (n+1−b)_k/(n+1)_k · z^k,
+// whose terms decrease at least as fast as z^k. For z > 0.95 it
+// differentiates the continued fraction numerically instead.
+func logPNBDJGrad(n, b, z float64) (pnbdJGrad, bool) {
+	if z > 0.95 {
+		return logPNBDJNumGrad(n, b, z)
+	}
+	bb, cc := n+1-b, n+1
+	var f, fn, fb, fz float64 // Σu, Σu(P−Q), Σu·P, Σk·u
+	u, p, q := 1.0, 0.0, 0.0
+	f = 1
+	for k := 0; k < 100000; k++ {
+		fk := float64(k)
+		p += 1 / (bb + fk)
+		q += 1 / (cc + fk)
+		u *= (bb + fk) / (cc + fk) * z
+		f += u
+		fn += u * (p - q)
+		fb += u * p
+		fz += u * (fk + 1)
+		if u < 1e-17*f {
+			break
+		}
+	}
+	g := pnbdJGrad{
+		l:  (1-b)*math.Log1p(-z) - math.Log(n) + math.Log(f),
+		dn: fn/f - 1/n,
+		db: -math.Log1p(-z) - fb/f,
+	}
+	g.dz = -(1-b)/(1-z) + fz/(f*math.Max(z, 1e-300))
+	if z == 0 {
+		g.dz = -(1 - b) + bb/cc
+	}
+	return g, true
+}
+
+func logPNBDJNumGrad(n, b, z float64) (pnbdJGrad, bool) {
+	l, ok := logPNBDJ(n, b, z)
+	if !ok {
+		return pnbdJGrad{}, false
+	}
+	g := pnbdJGrad{l: l}
+	hn, hb, hz := 1e-6*math.Max(n, 1), 1e-6*math.Max(b, 1), 1e-7*(1-z)
+	lp, ok1 := logPNBDJ(n+hn, b, z)
+	lm, ok2 := logPNBDJ(n-hn, b, z)
+	g.dn = (lp - lm) / (2 * hn)
+	lp2, ok3 := logPNBDJ(n, b+hb, z)
+	lm2, ok4 := logPNBDJ(n, b-hb, z)
+	g.db = (lp2 - lm2) / (2 * hb)
+	lp3, ok5 := logPNBDJ(n, b, z+hz)
+	lm3, ok6 := logPNBDJ(n, b, z-hz)
+	g.dz = (lp3 - lm3) / (2 * hz)
+	return g, ok1 && ok2 && ok3 && ok4 && ok5 && ok6
+}

@@ -78,3 +78,36 @@ func TestBGExpectQuadratureAgrees(t *testing.T) {
 		}
 	}
 }
+
+func TestLogPNBDJGrad(t *testing.T) {
+	t.Parallel()
+	// The series value must match the continued fraction, and its
+	// derivatives central differences of it, over the model domain
+	// b < n+1 (b is s+1 or r+x, n = r+s+x).
+	const valAbs, derivRel = 1e-12, 1e-5
+	for _, c := range []struct{ n, b, z float64 }{
+		{0.5, 1.2, 0.3}, {1.16, 1.6, 0}, {1.16, 1.6, 0.5}, {500.3, 1.6, 0.9}, {501.7, 501, 0.2},
+		{10.5, 1.0001, 0.7}, {3.2, 2, 0.97}, {0.05, 1.01, 0.94},
+	} {
+		g, ok := logPNBDJGrad(c.n, c.b, c.z)
+		want, _ := logPNBDJ(c.n, c.b, c.z)
+		if !ok || !scalar.EqualWithinAbs(g.l, want, valAbs) {
+			t.Errorf("%+v: log J = %.15g, continued fraction %.15g", c, g.l, want)
+		}
+		num := func(f func(h float64) float64, h float64) float64 { return (f(h) - f(-h)) / (2 * h) }
+		dn := num(func(h float64) float64 { v, _ := logPNBDJ(c.n+h, c.b, c.z); return v }, 1e-5)
+		db := num(func(h float64) float64 { v, _ := logPNBDJ(c.n, c.b+h, c.z); return v }, 1e-5)
+		dz := num(func(h float64) float64 { v, _ := logPNBDJ(c.n, c.b, c.z+h); return v }, 1e-6*(1-c.z))
+		if c.z == 0 {
+			dz = num(func(h float64) float64 { v, _ := logPNBDJ(c.n, c.b, h+1e-6); return v }, 1e-7)
+		}
+		for _, d := range []struct {
+			name      string
+			got, want float64
+		}{{"dn", g.dn, dn}, {"db", g.db, db}, {"dz", g.dz, dz}} {
+			if !scalar.EqualWithinAbsOrRel(d.got, d.want, 1e-7, derivRel) {
+				t.Errorf("%+v: %s = %.10g, numerical %.10g", c, d.name, d.got, d.want)
+			}
+		}
+	}
+}

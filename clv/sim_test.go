@@ -50,3 +50,29 @@ func simBGNBD(c simConfig, r, alpha, a, b float64, mbg bool) []Summary {
 	}
 	return out
 }
+
+// simParetoNBD draws summaries from the Pareto/NBD model (Schmittlein,
+// Morrison & Colombo 1987): purchases at rate λ ~ Gamma(r, α) during an
+// exponential lifetime of rate μ ~ Gamma(s, β).
+func simParetoNBD(c simConfig, r, alpha, s, beta float64) []Summary {
+	rng := rand.New(rand.NewPCG(c.seed, 0x9a7e))
+	lam := distuv.Gamma{Alpha: r, Beta: alpha, Src: rng}
+	mu := distuv.Gamma{Alpha: s, Beta: beta, Src: rng}
+	out := make([]Summary, c.n)
+	for i := range out {
+		T := c.round(c.tMin + (c.tMax-c.tMin)*rng.Float64())
+		l := lam.Rand()
+		end := math.Min(T, rng.ExpFloat64()/mu.Rand())
+		x, tx, t := 0.0, 0.0, 0.0
+		for {
+			t += rng.ExpFloat64() / l
+			if t > end || c.round(t) > T {
+				break
+			}
+			x++
+			tx = c.round(t)
+		}
+		out[i] = Summary{Frequency: x, Recency: tx, T: T}
+	}
+	return out
+}

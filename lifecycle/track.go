@@ -8,10 +8,14 @@ import (
 // Transition is one move of a customer between stages. The first transition
 // of a [Journey] has From 0 (unset): it records the stage of the first
 // snapshot.
+//
+// A Transition (and so a [Journey]) round-trips through encoding/json; the
+// unset From of the first transition is omitted.
 type Transition struct {
-	From, To Stage
-	At       time.Time // AsOf of the snapshot where the new stage was observed
-	Reason   Reason    // why the snapshot was classified To
+	From   Stage     `json:",omitempty"` // 0 (unset) for the first transition
+	To     Stage     // the new stage
+	At     time.Time // AsOf of the snapshot where the new stage was observed
+	Reason Reason    // why the snapshot was classified To
 }
 
 // Journey is one customer's ordered transitions, as returned by [Track].
@@ -141,13 +145,15 @@ func Track(g *Graph, r Rules, history []Snapshot) (Journey, error) {
 	if g == nil {
 		g = &defaultGraph
 	}
-	st, why := r.Classify(history[0])
 	j := Journey{Transitions: make([]Transition, 1, 4), End: history[len(history)-1].AsOf}
-	j.Transitions[0] = Transition{To: st, At: history[0].AsOf, Reason: why}
+	first := &j.Transitions[0]
+	first.To, first.At = r.classify(&history[0], &first.Reason), history[0].AsOf
+	st := first.To
+	var why Reason
 	// The first stage was entered before observation began, so it is never held.
 	cur, entered := st, -r.MinPeriods
 	for i := 1; i < len(history); i++ {
-		st, why := r.Classify(history[i])
+		st = r.classify(&history[i], &why)
 		if st == cur {
 			continue
 		}

@@ -1,0 +1,168 @@
+package clv
+
+import (
+	"math"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// Generators for the value models (retention formulas, sBG, Gamma-Gamma,
+// BG/BB, Markov CLV). Valid-data generators use finite ranges.
+
+// sbgGenModel draws an sBG model with γ, δ in [0.05, 50].
+func sbgGenModel() *rapid.Generator[*SBG] {
+	return rapid.Custom(func(t *rapid.T) *SBG {
+		return &SBG{
+			Gamma: rapid.Float64Range(0.05, 50).Draw(t, "gamma"),
+			Delta: rapid.Float64Range(0.05, 50).Draw(t, "delta"),
+		}
+	})
+}
+
+// sbgGenSeries draws a valid non-increasing survivor series with at least
+// one loss.
+func sbgGenSeries() *rapid.Generator[[]float64] {
+	return rapid.Custom(func(t *rapid.T) []float64 {
+		n := rapid.IntRange(1, 15).Draw(t, "periods")
+		alive := make([]float64, n+1)
+		alive[0] = float64(rapid.IntRange(10, 100000).Draw(t, "cohort"))
+		for i := 1; i <= n; i++ {
+			keep := rapid.Float64Range(0.3, 1).Draw(t, "keep")
+			alive[i] = math.Floor(alive[i-1] * keep)
+		}
+		if alive[n] == alive[0] {
+			alive[n]--
+		}
+		return alive
+	})
+}
+
+// ggGenModel draws a Gamma-Gamma model with q > 1.
+func ggGenModel() *rapid.Generator[*GammaGamma] {
+	return rapid.Custom(func(t *rapid.T) *GammaGamma {
+		return &GammaGamma{
+			P:     rapid.Float64Range(0.1, 50).Draw(t, "p"),
+			Q:     rapid.Float64Range(1.01, 50).Draw(t, "q"),
+			Gamma: rapid.Float64Range(0.1, 1000).Draw(t, "gamma"),
+		}
+	})
+}
+
+func TestPropSimpleIncreasingInRetention(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := rapid.Float64Range(0.01, 1e6).Draw(t, "margin")
+		d := rapid.Float64Range(0.001, 2).Draw(t, "discount")
+		r1 := rapid.Float64Range(0, 1).Draw(t, "r1")
+		r2 := rapid.Float64Range(r1, 1).Draw(t, "r2")
+		v1, v2 := Simple(m, r1, d), Simple(m, r2, d)
+		if v1 > v2 || (r2-r1 > 1e-9 && v2 <= v1) {
+			t.Fatalf("Simple(%v, r, %v): r=%v → %v, r=%v → %v", m, d, r1, v1, r2, v2)
+		}
+	})
+}
+
+func TestPropSimpleDecreasingInDiscount(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := rapid.Float64Range(0.01, 1e6).Draw(t, "margin")
+		r := rapid.Float64Range(0.01, 1).Draw(t, "retention")
+		d1 := rapid.Float64Range(-0.99, 5).Draw(t, "d1")
+		d2 := rapid.Float64Range(d1, 5).Draw(t, "d2")
+		v1, v2 := Simple(m, r, d1), Simple(m, r, d2)
+		if math.IsNaN(v1) || math.IsNaN(v2) || v2 > v1 {
+			t.Fatalf("Simple(%v, %v, d): d=%v → %v, d=%v → %v", m, r, d1, v1, d2, v2)
+		}
+	})
+}
+
+func TestPropDiscountedLinear(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 50).Draw(t, "n")
+		a := rapid.SliceOfN(rapid.Float64Range(-1e6, 1e6), n, n).Draw(t, "a")
+		b := rapid.SliceOfN(rapid.Float64Range(-1e6, 1e6), n, n).Draw(t, "b")
+		rate := rapid.Float64Range(-0.5, 2).Draw(t, "rate")
+		sum := make([]float64, n)
+		scale := 1.0
+		for i := range sum {
+			sum[i] = a[i] + b[i]
+			scale += math.Abs(a[i]) + math.Abs(b[i])
+		}
+		got := Discounted(sum, rate)
+		want := Discounted(a, rate) + Discounted(b, rate)
+		// Relative to the size of the flows, with 2^n growth for rate < 0.
+		if math.Abs(got-want) > 1e-12*scale*math.Max(1, math.Pow(1/(1+rate), float64(n))) {
+			t.Fatalf("Discounted(a+b) = %v, Discounted(a)+Discounted(b) = %v", got, want)
+		}
+	})
+}
+
+func TestPropSBGSurvivalNonIncreasing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := sbgGenModel().Draw(t, "model")
+		t1 := rapid.Float64Range(-5, 500).Draw(t, "t1")
+		t2 := rapid.Float64Range(t1, 500).Draw(t, "t2")
+		s1, s2 := m.Survival(t1), m.Survival(t2)
+		if s1 < 0 || s1 > 1 || s2 < 0 || s2 > 1 {
+			t.Fatalf("Survival outside [0,1]: S(%v) = %v, S(%v) = %v", t1, s1, t2, s2)
+		}
+		if s2 > s1 {
+			t.Fatalf("S(%v) = %v > S(%v) = %v", t2, s2, t1, s1)
+		}
+	})
+}
+
+func TestPropSBGRetentionIncreasingInUnitInterval(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := sbgGenModel().Draw(t, "model")
+		t1 := float64(rapid.IntRange(1, 1000).Draw(t, "t1"))
+		t2 := t1 + float64(rapid.IntRange(0, 1000).Draw(t, "dt"))
+		r1, r2 := m.Retention(t1), m.Retention(t2)
+		if r1 < 0 || r1 > 1 || r2 < 0 || r2 > 1 || r2 < r1 {
+			t.Fatalf("Retention(%v) = %v, Retention(%v) = %v", t1, r1, t2, r2)
+		}
+	})
+}
+
+func TestPropSBGDERLDecreasingInDiscount(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := sbgGenModel().Draw(t, "model")
+		n := rapid.IntRange(0, 50).Draw(t, "renewals")
+		d1 := rapid.Float64Range(0.01, 2).Draw(t, "d1")
+		d2 := rapid.Float64Range(d1, 3).Draw(t, "d2")
+		v1, err1 := m.DERL(d1, n)
+		v2, err2 := m.DERL(d2, n)
+		if err1 != nil || err2 != nil || v2 > v1*(1+1e-12) || v2 < 0 {
+			t.Fatalf("DERL(%v) = %v, %v; DERL(%v) = %v, %v", d1, v1, err1, d2, v2, err2)
+		}
+	})
+}
+
+func TestPropFitSBGValid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		alive := sbgGenSeries().Draw(t, "alive")
+		m, err := FitSBG(alive)
+		if err != nil && m == nil {
+			t.Fatalf("FitSBG(%v): %v", alive, err)
+		}
+		if m.Gamma <= 0 || m.Delta <= 0 || math.IsNaN(m.LogLik) || math.IsInf(m.LogLik, 0) || m.LogLik > 0 {
+			t.Fatalf("FitSBG(%v) = %+v", alive, m)
+		}
+	})
+}
+
+func TestPropGammaGammaExpectedValueBetweenMeans(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := ggGenModel().Draw(t, "model")
+		x := rapid.Float64Range(0, 1000).Draw(t, "x")
+		mx := rapid.Float64Range(0, 1e5).Draw(t, "mx")
+		got := m.ExpectedValue(x, mx)
+		lo, hi := math.Min(mx, m.PopulationMean()), math.Max(mx, m.PopulationMean())
+		if x == 0 {
+			lo, hi = m.PopulationMean(), m.PopulationMean()
+		}
+		// A credibility-weighted average of the population mean and mx.
+		if got < lo*(1-1e-12) || got > hi*(1+1e-12) {
+			t.Fatalf("ExpectedValue(%v, %v) = %v outside [%v, %v]", x, mx, got, lo, hi)
+		}
+	})
+}
