@@ -59,7 +59,7 @@ func coxFuzzDecode(data []byte) (x *mat.Dense, dur []float64, ev []bool, entry [
 func FuzzFitCox(f *testing.F) {
 	f.Add([]byte{0, 16, 1, 3, 32, 1, 9, 48, 0, 40, 20, 1, 2, 64, 1, 70})
 	f.Add([]byte{4, 16, 3, 3, 5, 32, 1, 9, 9, 48, 0, 40, 1, 20, 1, 2, 2, 64, 1, 70, 7})
-	f.Add([]byte{7, 16, 1, 0, 32, 1, 0, 48, 1, 0, 64, 0, 0})        // constant column
+	f.Add([]byte{7, 16, 1, 0, 32, 1, 0, 48, 1, 0, 64, 0, 0})       // constant column
 	f.Add([]byte{0, 16, 1, 1, 32, 1, 2, 48, 0, 100, 64, 0, 120})   // separation
 	f.Add([]byte{0, 255, 1, 3, 32, 1, 254, 48, 0, 40, 252, 1, 2})  // hostile values
 	f.Add([]byte{9, 16, 7, 3, 32, 9, 9, 48, 2, 40, 20, 11, 2, 64}) // entry
