@@ -44,7 +44,7 @@ func (r *bytesReader) date() time.Time {
 func (r *bytesReader) count() int {
 	v := int(int16(r.u64()))
 	if r.u8()%16 == 0 {
-		return math.MinInt + v*0 // extremes
+		return math.MinInt // extreme
 	}
 	return v
 }
