@@ -133,7 +133,7 @@ type CoxTest struct {
 type CoxBaseline struct {
 	Stratum int       // the stratum label (0 for an unstratified model)
 	Time    []float64 // distinct event times, ascending
-	CumHaz  []float64 // cumulative hazard at Time[k], non-decreasing
+	CumHaz  []float64 // cumulative hazard at Time[k], non-decreasing; saturates at math.MaxFloat64
 }
 
 // Cox is a fitted Cox proportional-hazards model
@@ -1016,7 +1016,6 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 	for i := 0; i < n; i++ {
 		ws.r[i] = d.w[i] * math.Exp(ws.eta[i]-shift)
 	}
-	scaleBack := math.Exp(-shift)
 	out := make([]CoxBaseline, len(d.strata))
 	for s := range out {
 		out[s].Stratum = d.strata[s]
@@ -1075,7 +1074,9 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 				h += wt / (s0 - float64(k)/float64(nd)*e0)
 			}
 		}
-		incs[cur] = append(incs[cur], inc{t, h * scaleBack})
+		// h·exp(−shift) in the log domain: exp(−shift) alone may overflow
+		// when the coefficients diverge.
+		incs[cur] = append(incs[cur], inc{t, math.Exp(math.Log(h) - shift)})
 	}
 	for s, list := range incs {
 		b := &out[s]
@@ -1084,7 +1085,9 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 		var H float64
 		for k := range list {
 			e := list[len(list)-1-k]
-			H += e.h
+			// Saturate rather than overflow: only diverging coefficients
+			// (monotone likelihood) reach this, and +Inf has no JSON form.
+			H = min(H+e.h, math.MaxFloat64)
 			b.Time[k] = e.t
 			b.CumHaz[k] = H
 		}

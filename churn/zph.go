@@ -143,6 +143,7 @@ func (m *Cox) PHTest(x mat.Matrix, duration []float64, event []bool, opts *CoxOp
 	i12 := make([]float64, q)
 	i22 := make([]float64, q)
 	resid := make([][]float64, 0, nev)
+	residBuf := make([]float64, nev*p)
 	times := make([]float64, 0, nev)
 	gx := make([]float64, 0, nev)
 	ws := newCoxWork(n, p)
@@ -157,7 +158,8 @@ func (m *Cox) PHTest(x mat.Matrix, duration []float64, event []bool, opts *CoxOp
 			i22[k] += gt * gt * it[k]
 		}
 		for k := lo; k < lo+int(d.grpDead[grp]); k++ {
-			r := make([]float64, p)
+			r := residBuf[:p:p]
+			residBuf = residBuf[p:]
 			row := d.x[k*p : k*p+p]
 			for a := range r {
 				r[a] = row[a] - xbar[a]

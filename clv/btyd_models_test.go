@@ -10,6 +10,7 @@ type btydModel interface {
 
 func (m *BGNBD) params() []float64     { return []float64{m.R, m.Alpha, m.A, m.B} }
 func (m *ParetoNBD) params() []float64 { return []float64{m.R, m.Alpha, m.S, m.Beta} }
+func (m *MBGNBD) params() []float64    { return []float64{m.R, m.Alpha, m.A, m.B} }
 
 // btydFits lists the transaction-model fits, so that the shared tests
 // (bad input, non-convergence, JSON, concurrency, properties) run on each.
@@ -19,12 +20,13 @@ var btydFits = []struct {
 	zero func() btydModel
 }{
 	{"BGNBD", func(s []Summary, o *FitOptions) (btydModel, error) { return asModel(FitBGNBD(s, o)) }, func() btydModel { return new(BGNBD) }},
+	{"MBGNBD", func(s []Summary, o *FitOptions) (btydModel, error) { return asModel(FitMBGNBD(s, o)) }, func() btydModel { return new(MBGNBD) }},
 	{"ParetoNBD", func(s []Summary, o *FitOptions) (btydModel, error) { return asModel(FitParetoNBD(s, o)) }, func() btydModel { return new(ParetoNBD) }},
 }
 
 // asModel converts a fit's result, keeping a nil model nil.
 func asModel[M interface {
-	*BGNBD | *ParetoNBD
+	*BGNBD | *MBGNBD | *ParetoNBD
 	btydModel
 }](m M, err error) (btydModel, error) {
 	if m == nil {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/clmkit/clm/internal/check"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -190,9 +192,7 @@ func NewChain(p [NumStages][NumStages]float64, period time.Duration) (*Chain, er
 // row that is not a distribution.
 const rowSumTol = 1e-9
 
-func validateChain(c interface {
-	Fail(field string, index int, value, reason string) *InputError
-}, p *[NumStages][NumStages]float64, counts *[NumStages][NumStages]int64, period time.Duration) error {
+func validateChain(c check.Checker, p *[NumStages][NumStages]float64, counts *[NumStages][NumStages]int64, period time.Duration) error {
 	if period <= 0 {
 		return c.Fail("period", -1, period.String(), "must be > 0")
 	}
@@ -294,7 +294,10 @@ func (ch *Chain) derive() {
 		if !canHit[i] {
 			ch.hit[i] = 0
 		}
-		if !sure[i] {
+		if sure[i] {
+			// Certain by the structure of P; the solve would only add rounding.
+			ch.hit[i] = 1
+		} else {
 			ch.tau[i] = math.Inf(1)
 		}
 		// Rounding can leave a probability a hair outside [0, 1].

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/clmkit/clm/internal/check"
 )
 
 // Day is 24 hours, the unit in which [Rules] thresholds are usually stated.
@@ -133,9 +135,7 @@ func (r Rules) Validate() error {
 	return r.validate(checker("Rules.Validate"))
 }
 
-func (r Rules) validate(c interface {
-	Fail(field string, index int, value, reason string) *InputError
-}) error {
+func (r Rules) validate(c check.Checker) error {
 	durs := []struct {
 		name string
 		d    time.Duration
@@ -306,8 +306,16 @@ func (r Rules) Classify(s Snapshot) (Stage, Reason) {
 	if snapshotProblem(&s) != probNone {
 		return 0, Reason{Rule: RuleInvalid}
 	}
-	why := Reason{
-		Signals:          trendSignals(&s, r.DeclineDrop),
+	var why Reason
+	st := r.classify(&s, &why)
+	return st, why
+}
+
+// classify is Classify for a snapshot already validated, writing the reason
+// into why (Track calls it without copying the snapshot or re-validating).
+func (r *Rules) classify(s *Snapshot, why *Reason) Stage {
+	*why = Reason{
+		Signals:          trendSignals(s, r.DeclineDrop),
 		Drop:             r.DeclineDrop,
 		Need:             r.DeclineSignals,
 		Transactions:     s.Transactions,
@@ -325,10 +333,10 @@ func (r Rules) Classify(s Snapshot) (Stage, Reason) {
 		}
 		if r.TerminateAfter > 0 && !last.IsZero() && why.Inactive >= r.TerminateAfter {
 			why.Rule, why.Limit = RuleProspectLapsed, r.TerminateAfter
-			return Terminated, why
+			return Terminated
 		}
 		why.Rule = RuleProspect
-		return Prospect, why
+		return Prospect
 	}
 	why.Tenure = s.AsOf.Sub(s.Opened)
 	why.Inactive = sinceClamped(s.AsOf, later(s.Opened, s.LastActivity))
@@ -336,25 +344,25 @@ func (r Rules) Classify(s Snapshot) (Stage, Reason) {
 	switch {
 	case !s.Closed.IsZero() && !s.Closed.After(s.AsOf):
 		why.Rule = RuleClosed
-		return Terminated, why
+		return Terminated
 	case r.TerminateAfter > 0 && why.Inactive >= r.TerminateAfter:
 		why.Rule, why.Limit = RuleDormantTerminated, r.TerminateAfter
-		return Terminated, why
+		return Terminated
 	case why.Dormant:
 		why.Rule, why.Limit = RuleDormant, r.DormantAfter
-		return Decline, why
+		return Decline
 	case why.Tenure < r.OnboardingPeriod:
 		why.Rule, why.Limit = RuleOnboarding, r.OnboardingPeriod
-		return Onboarding, why
+		return Onboarding
 	case r.DeclineSignals > 0 && why.Signals.DeclineCount() >= r.DeclineSignals:
 		why.Rule = RuleDecline
-		return Decline, why
+		return Decline
 	case why.Tenure >= r.MatureAfter:
 		why.Rule, why.Limit = RuleMaturity, r.MatureAfter
-		return Maturity, why
+		return Maturity
 	default:
 		why.Rule, why.Limit = RuleGrowth, r.MatureAfter
-		return Growth, why
+		return Growth
 	}
 }
 
@@ -444,9 +452,7 @@ func snapshotProblem(s *Snapshot) problem {
 
 // snapshotError turns the first problem of s into an error naming
 // field[i] ("history.Closed[3]"); nil when s is valid.
-func snapshotError(c interface {
-	Fail(field string, index int, value, reason string) *InputError
-}, field string, i int, s *Snapshot) error {
+func snapshotError(c check.Checker, field string, i int, s *Snapshot) error {
 	date := func(t time.Time) string { return t.Format(time.DateOnly) }
 	switch snapshotProblem(s) {
 	case probNone:

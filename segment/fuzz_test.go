@@ -2,7 +2,10 @@ package segment
 
 import (
 	"errors"
+	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 func FuzzAssign(f *testing.F) {
@@ -111,6 +114,46 @@ func FuzzGini(f *testing.F) {
 		for i := 1; i < len(cum); i++ {
 			if cum[i] < cum[i-1] {
 				t.Fatalf("Lorenz curve decreases at %d", i)
+			}
+		}
+	})
+}
+
+func FuzzKMeans(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 10, 11, 12, 40, 41}, uint8(3), uint8(2), uint64(1), uint8(2))
+	f.Add([]byte{0, 5, 5, 5, 5, 5, 5}, uint8(2), uint8(3), uint64(0), uint8(1))
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8}, uint8(1), uint8(1), uint64(2), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, cols, k uint8, seed uint64, workers uint8) {
+		v := fuzzFloats(data)
+		d := 1 + int(cols%4)
+		n := len(v) / d
+		if n == 0 {
+			return
+		}
+		x := mat.NewDense(n, d, v[:n*d])
+		m, err := KMeans(x, int(k%8), &KMeansOptions{Seed: seed, Workers: int(workers % 4), MaxIter: 50})
+		if err != nil && !errors.Is(err, ErrNotConverged) {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v wraps neither sentinel", err)
+			}
+			return
+		}
+		if len(m.Labels) != n || len(m.Centers) != int(k%8) {
+			t.Fatalf("%d labels, %d centers", len(m.Labels), len(m.Centers))
+		}
+		total := 0
+		for _, s := range m.Size {
+			total += s
+		}
+		if total != n {
+			t.Fatalf("sizes %v do not add up to %d", m.Size, n)
+		}
+		if m.Inertia < 0 || math.IsNaN(m.Inertia) {
+			t.Fatalf("inertia %v", m.Inertia)
+		}
+		for i, l := range m.Labels {
+			if l < 0 || l >= len(m.Centers) {
+				t.Fatalf("label[%d] = %d", i, l)
 			}
 		}
 	})

@@ -22,6 +22,7 @@ import (
 
 	"github.com/clmkit/clm/examples/internal/cli"
 	"github.com/clmkit/clm/examples/internal/portfolio"
+	"github.com/clmkit/clm/lifecycle"
 )
 
 func main() { cli.Main("quickstart", run) }
@@ -33,6 +34,8 @@ type report struct {
 	w       io.Writer
 	plots   string   // directory for SVG charts, or "" for none
 	written []string // charts written
+
+	journeys []lifecycle.Journey // per customer, from the lifecycle section
 }
 
 func run(args []string, w io.Writer) error {
@@ -59,7 +62,7 @@ func run(args []string, w io.Writer) error {
 	}
 	r := &report{p: p, w: w, plots: *plots}
 	r.overview(*seed)
-	for _, section := range []func() error{r.churnSection} {
+	for _, section := range []func() error{r.lifecycleSection, r.churnSection} {
 		if err := section(); err != nil {
 			return err
 		}
