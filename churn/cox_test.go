@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -322,6 +323,24 @@ func TestFitCoxEpisodeSplit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The split data twice, as two strata: same coefficients, twice the
+		// log likelihood.
+		m := len(rows)
+		x2 := mat.NewDense(2*m, p, nil)
+		x2.Stack(xs, xs)
+		strata2 := make([]int, 2*m)
+		for i := m; i < 2*m; i++ {
+			strata2[i] = -4
+		}
+		two, err := FitCox(x2, append(slices.Clone(stop), stop...), append(slices.Clone(ev), ev...),
+			&CoxOptions{Ties: ties, Entry: append(slices.Clone(start), start...), Strata: strata2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range want.Coef {
+			checkRel(t, "coef, two strata", two.Coef[j], want.Coef[j], 1e-9)
+		}
+		checkAbs(t, "loglik, two strata", two.LogLik, 2*want.LogLik, 1e-8)
 		for j := range want.Coef {
 			checkRel(t, "coef", got.Coef[j], want.Coef[j], 1e-9)
 			checkRel(t, "se", got.StdErr[j], want.StdErr[j], 1e-9)
