@@ -112,3 +112,39 @@ func BenchmarkSBGDERL(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkFitBGBB(b *testing.B) {
+	for _, sz := range ggBenchSizes {
+		if sz.n >= 1e6 && testing.Short() {
+			continue
+		}
+		s := bgbbSimulate(rand.New(rand.NewPCG(4, uint64(sz.n))), sz.n, 12, 1.2, 0.75, 0.66, 2.8)
+		b.Run(sz.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := FitBGBB(s, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ggReportPerUnit(b, sz.n, "customer")
+		})
+	}
+}
+
+func BenchmarkBGBBScore(b *testing.B) {
+	m := &BGBB{Alpha: 1.204, Beta: 0.75, Gamma: 0.657, Delta: 2.783}
+	for _, sz := range ggBenchSizes {
+		s := bgbbSimulate(rand.New(rand.NewPCG(5, uint64(sz.n))), sz.n, 12, 1.2, 0.75, 0.66, 2.8)
+		b.Run(sz.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var sink float64
+			for b.Loop() {
+				for _, r := range s {
+					sink += m.PAlive(r.Frequency, r.Recency, r.T) + m.ConditionalPurchases(12, r.Frequency, r.Recency, r.T)
+				}
+			}
+			_ = sink
+			ggReportPerUnit(b, sz.n, "customer")
+		})
+	}
+}

@@ -166,3 +166,59 @@ func TestPropGammaGammaExpectedValueBetweenMeans(t *testing.T) {
 		}
 	})
 }
+
+// bgbbGenModel draws a BG/BB model with parameters in [0.1, 20].
+func bgbbGenModel() *rapid.Generator[*BGBB] {
+	return rapid.Custom(func(t *rapid.T) *BGBB {
+		return &BGBB{
+			Alpha: rapid.Float64Range(0.1, 20).Draw(t, "alpha"),
+			Beta:  rapid.Float64Range(0.1, 20).Draw(t, "beta"),
+			Gamma: rapid.Float64Range(0.1, 20).Draw(t, "gamma"),
+			Delta: rapid.Float64Range(0.1, 20).Draw(t, "delta"),
+		}
+	})
+}
+
+// bgbbGenHistory draws a possible (x, t_x, n) history.
+func bgbbGenHistory() *rapid.Generator[[3]float64] {
+	return rapid.Custom(func(t *rapid.T) [3]float64 {
+		n := rapid.IntRange(0, 60).Draw(t, "n")
+		tx := rapid.IntRange(0, n).Draw(t, "tx")
+		x := 0
+		if tx > 0 {
+			x = rapid.IntRange(1, tx).Draw(t, "x")
+		}
+		return [3]float64{float64(x), float64(tx), float64(n)}
+	})
+}
+
+func TestPropBGBBPAliveInUnitInterval(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := bgbbGenModel().Draw(t, "model")
+		h := bgbbGenHistory().Draw(t, "history")
+		p := m.PAlive(h[0], h[1], h[2])
+		if !(p >= 0 && p <= 1) {
+			t.Fatalf("PAlive%v = %v", h, p)
+		}
+		// Active through the last opportunity: more likely alive than a
+		// customer with the same x whose last transaction was earlier.
+		if h[0] > 0 && h[1] < h[2] && h[0] <= h[1] {
+			if q := m.PAlive(h[0], h[2], h[2]); q < p*(1-1e-12) {
+				t.Fatalf("PAlive(%v, n, n) = %v < PAlive%v = %v", h[0], q, h, p)
+			}
+		}
+	})
+}
+
+func TestPropBGBBConditionalNonNegativeIncreasing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := bgbbGenModel().Draw(t, "model")
+		h := bgbbGenHistory().Draw(t, "history")
+		t1 := float64(rapid.IntRange(0, 100).Draw(t, "t1"))
+		t2 := t1 + float64(rapid.IntRange(0, 100).Draw(t, "dt"))
+		e1, e2 := m.ConditionalPurchases(t1, h[0], h[1], h[2]), m.ConditionalPurchases(t2, h[0], h[1], h[2])
+		if !(e1 >= 0) || e2 < e1 || e2 > t2 {
+			t.Fatalf("ConditionalPurchases(%v | %v) = %v, (%v) = %v", t1, h, e1, t2, e2)
+		}
+	})
+}

@@ -253,9 +253,16 @@ func TestEstimateChainCounts(t *testing.T) {
 		// Terminated→Prospect win-back; D is needed as a row too.
 		journeyOf(60, sd{Terminated, 0}, sd{Prospect, 30}, sd{Decline, 59}),
 	}
+	before := make([]Journey, len(js))
+	for i, j := range js {
+		before[i] = Journey{Transitions: append([]Transition(nil), j.Transitions...), End: j.End}
+	}
 	c, err := EstimateChain(js, period)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, js); diff != "" {
+		t.Errorf("EstimateChain modified the journeys (-before +after):\n%s", diff)
 	}
 	var want [NumStages][NumStages]int64
 	add := func(from, to Stage, n int64) { want[from-1][to-1] += n }
