@@ -1,9 +1,11 @@
 package churn
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -38,6 +40,35 @@ func (tr TimeTransform) String() string {
 		return "log"
 	}
 	return "TimeTransform(" + strconv.Itoa(int(tr)) + ")"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (tr TimeTransform) MarshalText() ([]byte, error) {
+	if tr < TransformKM || tr > TransformLog {
+		return nil, fmt.Errorf("churn: time transform %d: unknown value", int(tr))
+	}
+	return []byte(tr.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; see [ParseTimeTransform].
+func (tr *TimeTransform) UnmarshalText(b []byte) error {
+	v, err := ParseTimeTransform(string(b))
+	if err != nil {
+		return err
+	}
+	*tr = v
+	return nil
+}
+
+// ParseTimeTransform parses "km", "identity", "rank" or "log",
+// case-insensitively (the names of R's cox.zph transform argument).
+func ParseTimeTransform(s string) (TimeTransform, error) {
+	for tr := TransformKM; tr <= TransformLog; tr++ {
+		if strings.EqualFold(strings.TrimSpace(s), tr.String()) {
+			return tr, nil
+		}
+	}
+	return 0, fmt.Errorf("churn: time transform %q: unknown name: %w", s, ErrInvalidInput)
 }
 
 // PHTest is the result of [Cox.PHTest], the proportional-hazards check of R's
