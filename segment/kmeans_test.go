@@ -111,7 +111,7 @@ func TestKMeansRestartsKeepBest(t *testing.T) {
 		// Restart r of a multi-restart run uses stream r, as a one-restart
 		// run cannot: reproduce it through the internal state.
 		data, n, d, _ := rowMajor(checker("test"), "x", x)
-		s := newKMeansState(data, n, d, 6, 1)
+		s := newKMeansState(data, n, d, 6, 1, chunkRows)
 		s.seed(rand.New(rand.NewPCG(4, uint64(r))))
 		s.lloyd(defaultMaxIter, 0)
 		single[r] = s.inertia
@@ -136,7 +136,7 @@ func TestKMeansEmptyClusterRefilled(t *testing.T) {
 	// here the outlier at 50.
 	x := mat.NewDense(6, 1, []float64{0, 1, 2, 10, 11, 50})
 	data, n, d, _ := rowMajor(checker("test"), "x", x)
-	s := newKMeansState(data, n, d, 3, 1)
+	s := newKMeansState(data, n, d, 3, 1, chunkRows)
 	copy(s.centers, []float64{1, 10.5, 1e6})
 	iter, converged := s.lloyd(100, 0)
 	if !converged {
