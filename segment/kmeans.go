@@ -111,7 +111,7 @@ func kmeans(x mat.Matrix, k int, opts *KMeansOptions, chunk int) (*Clustering, e
 	if err := o.validate(c); err != nil {
 		return nil, err
 	}
-	data, n, d, err := rowMajor(c, "x", x)
+	data, n, d, err := rowMajorView(c, "x", x, true)
 	if err != nil {
 		return nil, err
 	}
