@@ -321,3 +321,35 @@ func TestClusteringConcurrentUse(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+func TestKMeansMatrixKinds(t *testing.T) {
+	t.Parallel()
+	// The same 300 × 2 data as a contiguous Dense, as a column slice of a
+	// wider Dense (stride 3), and through the generic mat.Matrix interface
+	// (a transpose of the transpose).
+	wide := blobs(300, 3, 3, 12)
+	view := wide.Slice(0, 300, 0, 2).(*mat.Dense)
+	contiguous := mat.DenseCopyOf(view)
+	var tt mat.Dense
+	tt.CloneFrom(contiguous.T())
+	generic := tt.T()
+	opts := &KMeansOptions{Seed: 4, Restarts: 2}
+	want, err := KMeans(contiguous, 3, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, x := range map[string]mat.Matrix{"strided": view, "generic": generic} {
+		got, err := KMeans(x, 3, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, ignoreUnexported); diff != "" {
+			t.Errorf("%s matrix gives a different clustering (-contiguous +%s):\n%s", name, name, diff)
+		}
+		s1, _ := Silhouette(contiguous, want.Labels, nil)
+		s2, _ := Silhouette(x, want.Labels, nil)
+		if s1 != s2 {
+			t.Errorf("%s: silhouette %v, contiguous %v", name, s2, s1)
+		}
+	}
+}
