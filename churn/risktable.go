@@ -22,11 +22,19 @@ func (s sortedTimes) w(i int) float64 {
 	return s.weight[i]
 }
 
-// sortTimes returns the keys of x[i] for the i where keep(i), sorted, with
-// their weights when weight is non-nil.
-func sortTimes(x []float64, weight []float64, keep func(i int) bool, m int) sortedTimes {
+// Selections of customers for sortTimes.
+const (
+	selEvents = iota
+	selCensored
+	selAll
+)
+
+// sortTimes returns the sorted keys of x[i] for the customers selected by
+// sel (by event), m of them, with their weights when weight is non-nil.
+func sortTimes(x []float64, event []bool, weight []float64, sel, m int) sortedTimes {
 	key := make([]uint64, 0, m)
 	buf := make([]uint64, m)
+	keep := func(i int) bool { return sel == selAll || event[i] == (sel == selEvents) }
 	if weight == nil {
 		for i, v := range x {
 			if keep(i) {
@@ -57,8 +65,8 @@ func newRiskTable(duration []float64, event []bool, weight, entry []float64) *ri
 			ne++
 		}
 	}
-	ev := sortTimes(duration, weight, func(i int) bool { return event[i] }, ne)
-	ce := sortTimes(duration, weight, func(i int) bool { return !event[i] }, n-ne)
+	ev := sortTimes(duration, event, weight, selEvents, ne)
+	ce := sortTimes(duration, event, weight, selCensored, n-ne)
 
 	// Count the distinct times, then fill.
 	m := 0
@@ -101,7 +109,7 @@ func newRiskTable(duration []float64, event []bool, weight, entry []float64) *ri
 		t.atRisk[r] = cum
 	}
 	if entry != nil {
-		en := sortTimes(entry, weight, func(int) bool { return true }, n)
+		en := sortTimes(entry, event, weight, selAll, n)
 		p := len(en.key) - 1
 		late := 0.0
 		for r := m - 1; r >= 0; r-- {

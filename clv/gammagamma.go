@@ -384,6 +384,7 @@ func ggFit(nll ggNLL, theta0 []float64, scale float64, opts *FitOptions) ggResul
 	var dir mat.VecDense
 	var chol mat.Cholesky
 	lambda := 0.0
+	var hist []float64 // objective before each iteration
 	for !math.IsInf(f, 1) {
 		obj(grad, u)
 		res.gradNorm = ggNormInf(grad)
@@ -401,6 +402,12 @@ func ggFit(nll ggNLL, theta0 []float64, scale float64, opts *FitOptions) ggResul
 			break
 		}
 		if res.iter >= maxIter {
+			break
+		}
+		// Crawling along an asymptote (a parameter drifting to 0 or ∞
+		// while the objective hardly changes): give up early.
+		hist = append(hist, f)
+		if w := 25; len(hist) > w && hist[len(hist)-1-w]-f <= 1e-13*math.Max(1, math.Abs(f)) {
 			break
 		}
 		res.iter++
