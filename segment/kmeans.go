@@ -194,7 +194,7 @@ type kmeansState struct {
 	data          []float64
 	n, d, k       int
 	workers       int
-	chunk, chunks int // rows per chunk, number of chunks
+	chunk, chunks int       // rows per chunk, number of chunks
 	centers, next []float64 // k·d
 	labels        []int
 	dist          []float64 // squared distance of each row to its center
