@@ -107,6 +107,39 @@ type ggData struct {
 	sumXLM float64   // Σ x ln m
 	sumLM  float64   // Σ ln m
 	sumXLX float64   // Σ x ln x
+
+	// The per-customer terms depend on γ alone, through the four sums
+	// below; the optimiser's difference steps in p and q reuse them.
+	cache [4]ggGammaSums
+	next  int
+}
+
+// ggGammaSums holds, for one γ, Σ x ln(γ+mx), Σ ln(γ+mx), Σ x/(γ+mx) and
+// Σ 1/(γ+mx) over the customers.
+type ggGammaSums struct {
+	g, xl, l, xr, r float64
+	ok              bool
+}
+
+// sums returns the γ-dependent sums, from the cache when possible.
+func (d *ggData) sums(g float64) ggGammaSums {
+	for _, c := range d.cache {
+		if c.ok && c.g == g {
+			return c
+		}
+	}
+	c := ggGammaSums{g: g, ok: true}
+	for i, x := range d.x {
+		den := g + d.m[i]*x
+		l, r := math.Log(den), 1/den
+		c.xl += x * l
+		c.l += l
+		c.xr += x * r
+		c.r += r
+	}
+	d.cache[d.next] = c
+	d.next = (d.next + 1) % len(d.cache)
+	return c
 }
 
 // ggNewData gathers the n customers of s with Frequency > 0.
@@ -165,16 +198,12 @@ func (d *ggData) negLogLik(grad, th []float64) float64 {
 			dq += c * psiA
 		}
 	}
-	for i, x := range d.x {
-		den := g + d.m[i]*x
-		w := p*x + q
-		lden := math.Log(den)
-		ll -= w * lden
-		if grad != nil {
-			dp -= x * lden
-			dq -= lden
-			dg -= w / den
-		}
+	c := d.sums(g)
+	ll -= p*c.xl + q*c.l
+	if grad != nil {
+		dp -= c.xl
+		dq -= c.l
+		dg -= p*c.xr + q*c.r
 	}
 	if grad != nil {
 		grad[0], grad[1], grad[2] = -dp, -dq, -dg
