@@ -14,7 +14,7 @@ import (
 // 2013, "The Gamma-Gamma Model of Monetary Value", note 025; Colombo &
 // Jiang 1999). A customer's transaction values are gamma(p, ν) with
 // scale 1/ν; ν varies across customers as gamma(q, γ). The mean m_x of a
-// customer's x transactions then has the marginal density of note 025 §3.
+// customer's x transactions then has the marginal density of note 025.
 //
 // The model assumes that a customer's spend per transaction is independent
 // of how often they buy; check it with [FrequencyValueCorrelation] before
@@ -169,7 +169,7 @@ func ggNewData(s []Summary, n int) *ggData {
 	return d
 }
 
-// negLogLik is minus the Gamma-Gamma log-likelihood (note 025 §3)
+// negLogLik is minus the Gamma-Gamma log-likelihood (note 025)
 //
 //	ln f(m|x) = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ+mx)
 //
@@ -213,7 +213,7 @@ func (d *ggData) negLogLik(grad, th []float64) float64 {
 
 // ExpectedValue returns the expected mean transaction value of a customer
 // with x repeat transactions of mean value mx, E(M | p, q, γ, x, m_x) of
-// note 025 §4:
+// note 025:
 //
 //	(p(γ + x·m_x))/(px + q − 1)
 //	  = (q−1)/(px+q−1) · pγ/(q−1) + px/(px+q−1) · m_x,
@@ -243,7 +243,7 @@ func (m *GammaGamma) ExpectedValue(x, mx float64) float64 {
 }
 
 // PopulationMean returns the mean transaction value across customers,
-// E(Z) = pγ/(q−1) (note 025 §2), or +Inf when q ≤ 1 and the mean does not
+// E(Z) = pγ/(q−1) (note 025), or +Inf when q ≤ 1 and the mean does not
 // exist.
 func (m *GammaGamma) PopulationMean() float64 {
 	if m.Q <= 1 {
@@ -255,7 +255,7 @@ func (m *GammaGamma) PopulationMean() float64 {
 // FrequencyValueCorrelation returns the Pearson correlation between
 // Frequency and MeanValue over the customers of s with Frequency > 0, the
 // check of the Gamma-Gamma independence assumption that Fader & Hardie
-// (2013, note 025 §2) report (0.11 on CDNOW). A value near 0 supports
+// (2013, note 025) report (0.11 on CDNOW). A value near 0 supports
 // combining [GammaGamma] with a transaction model; a large |ρ| means the
 // spend and purchase processes are dependent and the product of their
 // expectations is biased.
