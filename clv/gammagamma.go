@@ -13,7 +13,8 @@ import (
 // GammaGamma is the Gamma-Gamma model of monetary value (Fader & Hardie
 // 2013, "The Gamma-Gamma Model of Monetary Value", note 025; Colombo &
 // Jiang 1999). A customer's transaction values are gamma(p, ν) with
-// scale 1/ν; ν varies across customers as gamma(q, γ). The mean m_x of a
+// scale 1/ν; ν varies across customers as gamma with shape q and rate γ.
+// The mean m_x of a
 // customer's x transactions then has the marginal density of note 025.
 //
 // The model assumes that a customer's spend per transaction is independent
@@ -25,7 +26,7 @@ import (
 type GammaGamma struct {
 	P     float64 // shape of the per-transaction gamma distribution
 	Q     float64 // shape of the gamma mixing distribution of ν
-	Gamma float64 // scale parameter γ of the mixing distribution
+	Gamma float64 // rate parameter γ of the mixing distribution (E ν = q/γ)
 
 	// StdErr holds the asymptotic standard errors of P, Q and Gamma, from
 	// the inverse of the observed information (the numerical Hessian of the
@@ -46,13 +47,13 @@ type GammaGamma struct {
 // spend information and are skipped. opts may be nil.
 //
 // The likelihood is maximised over log-parameters by a damped Newton method
-// (analytic gradient, Hessian by differences of the gradient; see ggFit):
-// the fit has converged when the ∞-norm of the gradient of the mean
+// (analytic gradient, Hessian by differences of the gradient): the fit has converged when the ∞-norm of the gradient of the mean
 // negative log-likelihood (plus the opts.L2 penalty) in log-parameters is
 // ≤ opts.Tol and the remaining Newton step changes no parameter by more
-// than 0.1%. Bad input (see validateSummaries, plus MeanValue = 0
-// for a customer with Frequency > 0, or no customer with Frequency > 0)
-// returns an error wrapping [ErrInvalidInput]. If the optimiser stops before
+// than 0.1%. Bad input returns an error wrapping [ErrInvalidInput] that
+// names the field and row: empty s; a NaN, ±Inf or negative value;
+// Recency > T; Recency > 0 with Frequency = 0; MeanValue = 0 with
+// Frequency > 0; no customer with Frequency > 0; invalid opts. If the optimiser stops before
 // converging, FitGammaGamma returns the last model together with an error
 // wrapping [ErrNotConverged]: on ErrNotConverged the returned model is
 // non-nil, for inspection.
