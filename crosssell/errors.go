@@ -16,8 +16,6 @@ var ErrInvalidInput = errors.New("crosssell: invalid input")
 type InputError = check.Error
 
 // checker returns the input checker for the named entry point.
-//
-//lint:ignore U1000 used by the entry points as they land.
 func checker(fn string) check.Checker {
 	return check.Checker{Pkg: "crosssell", Func: fn, Sentinel: ErrInvalidInput}
 }

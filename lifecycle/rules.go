@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/clmkit/clm/internal/check"
 )
 
 // Day is 24 hours, the unit in which [Rules] thresholds are usually stated.
@@ -33,8 +35,10 @@ type Snapshot struct {
 	// and set FirstContact to the new contact.
 	Closed time.Time
 	// LastActivity is the date of the last customer-initiated transaction or
-	// contact. Zero means none since opening (for a prospect: none since
-	// FirstContact).
+	// contact. Zero means not recorded: an account holder with Transactions
+	// > 0 in the current window then counts as active (Inactive 0), one
+	// without as inactive since Opened; a prospect is measured from
+	// FirstContact.
 	LastActivity time.Time
 
 	// Transactions is the number of customer-initiated transactions in the
@@ -133,9 +137,7 @@ func (r Rules) Validate() error {
 	return r.validate(checker("Rules.Validate"))
 }
 
-func (r Rules) validate(c interface {
-	Fail(field string, index int, value, reason string) *InputError
-}) error {
+func (r Rules) validate(c check.Checker) error {
 	durs := []struct {
 		name string
 		d    time.Duration
@@ -290,9 +292,10 @@ type Reason struct {
 //  2. No account (Opened zero or after AsOf): Terminated if the last contact
 //     (LastActivity or FirstContact) is at least TerminateAfter ago
 //     (RuleProspectLapsed), otherwise Prospect (RuleProspect).
-//  3. No activity (since LastActivity, or Opened if later or LastActivity is
-//     zero) for TerminateAfter → Terminated (RuleDormantTerminated); for
-//     DormantAfter → Decline (RuleDormant). Reason.Dormant is set in both.
+//  3. No activity (since LastActivity, or Opened if later; see
+//     Snapshot.LastActivity when it is zero) for TerminateAfter → Terminated
+//     (RuleDormantTerminated); for DormantAfter → Decline (RuleDormant).
+//     Reason.Dormant is set in both.
 //  4. Tenure < OnboardingPeriod → Onboarding (RuleOnboarding).
 //  5. At least DeclineSignals of the decline signals → Decline (RuleDecline).
 //  6. Tenure ≥ MatureAfter → Maturity (RuleMaturity), otherwise Growth
@@ -306,8 +309,16 @@ func (r Rules) Classify(s Snapshot) (Stage, Reason) {
 	if snapshotProblem(&s) != probNone {
 		return 0, Reason{Rule: RuleInvalid}
 	}
-	why := Reason{
-		Signals:          trendSignals(&s, r.DeclineDrop),
+	var why Reason
+	st := r.classify(&s, &why)
+	return st, why
+}
+
+// classify is Classify for a snapshot already validated, writing the reason
+// into why (Track calls it without copying the snapshot or re-validating).
+func (r *Rules) classify(s *Snapshot, why *Reason) Stage {
+	*why = Reason{
+		Signals:          trendSignals(s, r.DeclineDrop),
 		Drop:             r.DeclineDrop,
 		Need:             r.DeclineSignals,
 		Transactions:     s.Transactions,
@@ -325,36 +336,38 @@ func (r Rules) Classify(s Snapshot) (Stage, Reason) {
 		}
 		if r.TerminateAfter > 0 && !last.IsZero() && why.Inactive >= r.TerminateAfter {
 			why.Rule, why.Limit = RuleProspectLapsed, r.TerminateAfter
-			return Terminated, why
+			return Terminated
 		}
 		why.Rule = RuleProspect
-		return Prospect, why
+		return Prospect
 	}
 	why.Tenure = s.AsOf.Sub(s.Opened)
-	why.Inactive = sinceClamped(s.AsOf, later(s.Opened, s.LastActivity))
+	if !s.LastActivity.IsZero() || s.Transactions == 0 {
+		why.Inactive = sinceClamped(s.AsOf, later(s.Opened, s.LastActivity))
+	} // else: transactions in the window but no date for them: active, Inactive 0
 	why.Dormant = r.DormantAfter > 0 && why.Inactive >= r.DormantAfter
 	switch {
 	case !s.Closed.IsZero() && !s.Closed.After(s.AsOf):
 		why.Rule = RuleClosed
-		return Terminated, why
+		return Terminated
 	case r.TerminateAfter > 0 && why.Inactive >= r.TerminateAfter:
 		why.Rule, why.Limit = RuleDormantTerminated, r.TerminateAfter
-		return Terminated, why
+		return Terminated
 	case why.Dormant:
 		why.Rule, why.Limit = RuleDormant, r.DormantAfter
-		return Decline, why
+		return Decline
 	case why.Tenure < r.OnboardingPeriod:
 		why.Rule, why.Limit = RuleOnboarding, r.OnboardingPeriod
-		return Onboarding, why
+		return Onboarding
 	case r.DeclineSignals > 0 && why.Signals.DeclineCount() >= r.DeclineSignals:
 		why.Rule = RuleDecline
-		return Decline, why
+		return Decline
 	case why.Tenure >= r.MatureAfter:
 		why.Rule, why.Limit = RuleMaturity, r.MatureAfter
-		return Maturity, why
+		return Maturity
 	default:
 		why.Rule, why.Limit = RuleGrowth, r.MatureAfter
-		return Growth, why
+		return Growth
 	}
 }
 
@@ -444,9 +457,7 @@ func snapshotProblem(s *Snapshot) problem {
 
 // snapshotError turns the first problem of s into an error naming
 // field[i] ("history.Closed[3]"); nil when s is valid.
-func snapshotError(c interface {
-	Fail(field string, index int, value, reason string) *InputError
-}, field string, i int, s *Snapshot) error {
+func snapshotError(c check.Checker, field string, i int, s *Snapshot) error {
 	date := func(t time.Time) string { return t.Format(time.DateOnly) }
 	switch snapshotProblem(s) {
 	case probNone:

@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -265,5 +266,28 @@ func TestTrackDoesNotModifyInput(t *testing.T) {
 	}
 	if diff := cmp.Diff(before, h); diff != "" {
 		t.Errorf("Track modified history (-before +after):\n%s", diff)
+	}
+}
+
+func TestJourneyJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	h := history([]row{{0, -1, -1, 0, 0, 0, 0, 0}, {1, 1, -1, 1, 3, 0, 1, 0}, {5, 1, -1, 5, 3, 3, 1, 1}, {9, 1, 9, 5, 0, 3, 0, 1}})
+	j, err := Track(nil, DefaultRules(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Journey
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("Unmarshal(%s): %v", b, err)
+	}
+	if diff := cmp.Diff(j, got); diff != "" {
+		t.Errorf("Journey JSON round trip mismatch (-want +got):\n%s", diff)
+	}
+	if got.Stage() != Terminated || got.TimeIn(Growth) != j.TimeIn(Growth) {
+		t.Errorf("decoded journey: stage %v", got.Stage())
 	}
 }

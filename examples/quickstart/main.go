@@ -22,6 +22,7 @@ import (
 
 	"github.com/clmkit/clm/examples/internal/cli"
 	"github.com/clmkit/clm/examples/internal/portfolio"
+	"github.com/clmkit/clm/lifecycle"
 )
 
 func main() { cli.Main("quickstart", run) }
@@ -33,6 +34,14 @@ type report struct {
 	w       io.Writer
 	plots   string   // directory for SVG charts, or "" for none
 	written []string // charts written
+
+	journeys []lifecycle.Journey // per customer, from the lifecycle section
+
+	// From the segment section, per customer: the pyramid tier (-1 when not
+	// active at the end of the window) and the margin over the last 12 months.
+	tier      []int
+	value     []float64
+	tierNames []string
 }
 
 func run(args []string, w io.Writer) error {
@@ -59,7 +68,7 @@ func run(args []string, w io.Writer) error {
 	}
 	r := &report{p: p, w: w, plots: *plots}
 	r.overview(*seed)
-	for _, section := range []func() error{r.churnSection} {
+	for _, section := range []func() error{r.lifecycleSection, r.segmentSection, r.churnSection} {
 		if err := section(); err != nil {
 			return err
 		}

@@ -599,7 +599,10 @@ func (g *gen) events(i int, opened, closeAt float64) {
 	stop := min(closeAt, g.windowMonths)
 	t := opened
 	if opened < 0 {
-		t = r.ExpFloat64() / lambda
+		// The existing book's first event in the window falls in its first
+		// month whatever λ, so that which customers are seen does not
+		// depend on their rate.
+		t = r.Float64()
 	}
 	for first := true; t < stop; first = false {
 		if !first && r.Float64() < drop {

@@ -79,7 +79,7 @@ func TestGenerateDefaultsAndErrors(t *testing.T) {
 // TestGenerateShapes checks the invariants every record must satisfy.
 func TestGenerateShapes(t *testing.T) {
 	t.Parallel()
-	p, err := Generate(Config{Seed: 11, Customers: 3000, Periods: 24, Start: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)})
+	p, err := Generate(Config{Seed: 11, Customers: 1500, Periods: 24, Start: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestGenerateShapes(t *testing.T) {
 // with a fixed seed. Tolerances are 4 standard errors of the sampling noise.
 func TestGenerateRates(t *testing.T) {
 	t.Parallel()
-	const n = 10000
+	const n = 5000
 	p, err := Generate(Config{Seed: 2026, Customers: n})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,3 @@
+package crosssell
+
+func mineEclat(ds *dataset, workers int, out sink) { mineFPGrowth(ds, workers, out) }
