@@ -123,7 +123,8 @@ func softStage(s Stage) bool { return s == Growth || s == Maturity || s == Decli
 // Index the offending snapshot; the returned Journey then holds the moves
 // before it, for inspection.
 //
-// Track is O(len(history)) and allocates only the Journey's transitions.
+// Track is O(len(history)) and allocates only the Journey's transitions (and
+// a scratch index for histories with more than 16 stage changes).
 // The history is not modified or retained.
 func Track(g *Graph, r Rules, history []Snapshot) (Journey, error) {
 	c := checker("Track")
