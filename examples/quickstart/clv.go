@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -24,12 +25,14 @@ func (r *report) clvSection() error {
 	if err != nil {
 		return err
 	}
+	// A fit that stops before its tolerance still returns its last model
+	// with ErrNotConverged: usable, but say so.
 	bg, err := clv.FitBGNBD(sum, nil)
-	if err != nil {
+	if err := r.tolerate(err, bg != nil); err != nil {
 		return err
 	}
 	gg, err := clv.FitGammaGamma(sum, nil)
-	if err != nil {
+	if err := r.tolerate(err, gg != nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(r.w, "%d revenue events of %d customers, in months. BG/NBD: r %.3f, α %.3f, a %.3f, b %.3f (drawn with %g, %g, %g, %g, plus closures).\n",
@@ -98,4 +101,14 @@ func (r *report) clvSection() error {
 	return r.plot("clv.svg", func(path string) error {
 		return charts.Histogram(path, "12-month CLV of revenue events", "log10 CLV", logs, 40)
 	})
+}
+
+// tolerate accepts a fit's ErrNotConverged when the model was returned, with
+// a note in the report, and passes any other error on.
+func (r *report) tolerate(err error, haveModel bool) error {
+	if err != nil && errors.Is(err, clv.ErrNotConverged) && haveModel {
+		fmt.Fprintf(r.w, "(note: %v; using the last estimate)\n", err)
+		return nil
+	}
+	return err
 }
