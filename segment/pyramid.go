@@ -95,11 +95,11 @@ func (p Pyramid) validate(c check.Checker) error {
 //
 // Assign returns an error wrapping [ErrInvalidInput] if p has no tiers, a
 // share is outside (0, 1] or the shares do not sum to 1, if value is empty,
-// or if a value is NaN or ±Inf. It runs in expected O(n log k) time for n
-// customers and k tiers (a multi-rank selection, not a sort) and allocates
-// the result and one copy of value.
+// or if a value is NaN or ±Inf. It runs in expected O(n·k) time for n
+// customers and k tiers (a selection of the 2(k−1) boundary ranks and one
+// pass, not a sort) and allocates the result and one copy of value.
 func (p Pyramid) Assign(value []float64) ([]int, error) {
-	c := checker("Assign")
+	c := checker("Pyramid.Assign")
 	if err := p.validate(c); err != nil {
 		return nil, err
 	}
