@@ -442,3 +442,9 @@ func TestBGBBConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// The models answer the calls the lifetime-value code makes.
+var (
+	_ TransactionModel = (*BGBB)(nil)
+	_ SpendModel       = (*GammaGamma)(nil)
+)

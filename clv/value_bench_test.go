@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // ggBenchSizes are the customer counts of the fit and scoring benchmarks.
@@ -146,5 +148,35 @@ func BenchmarkBGBBScore(b *testing.B) {
 			_ = sink
 			ggReportPerUnit(b, sz.n, "customer")
 		})
+	}
+}
+
+func BenchmarkMarkovCLV(b *testing.B) {
+	for _, s := range []int{5, 50} {
+		rng := rand.New(rand.NewPCG(6, uint64(s)))
+		p := mat.NewDense(s, s, nil)
+		r := make([]float64, s)
+		for i := range s {
+			sum := 0.0
+			for j := range s {
+				v := rng.Float64()
+				p.Set(i, j, v)
+				sum += v
+			}
+			for j := range s {
+				p.Set(i, j, p.At(i, j)/sum)
+			}
+			r[i] = rng.Float64() * 100
+		}
+		for _, h := range []int{12, 100000, MarkovInfinite} {
+			b.Run("states="+strconv.Itoa(s)+"/horizon="+strconv.Itoa(h), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := MarkovCLV(p, r, 0.01, h); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

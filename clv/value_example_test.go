@@ -3,6 +3,8 @@ package clv_test
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/clmkit/clm/clv"
 )
 
@@ -120,4 +122,36 @@ func ExampleFitBGBB() {
 	// x=0 t_x=0: P(alive) 0.11, next 5 years 0.07 gifts
 	// x=2 t_x=4: P(alive) 0.59, next 5 years 1.06 gifts
 	// x=6 t_x=6: P(alive) 0.93, next 5 years 3.75 gifts
+}
+
+func ExampleMarkovCLV() {
+	// A customer-migration model (Pfeifer & Carraway 2000): the state is
+	// the number of periods since the last purchase (1-4, then 5 = lost).
+	// From state i a customer buys again with probability buy[i] (back to
+	// state 1) or drifts to state i+1. A purchase earns 40; a mailing to a
+	// customer in states 1-4 costs 4.
+	buy := []float64{0.30, 0.20, 0.15, 0.05, 0}
+	p := mat.NewDense(5, 5, nil)
+	for i, b := range buy {
+		p.Set(i, 0, b)
+		next := min(i+1, 4)
+		p.Set(i, next, p.At(i, next)+1-b)
+	}
+	reward := []float64{36, -4, -4, -4, 0}
+	for _, h := range []int{0, 3, clv.MarkovInfinite} {
+		v, err := clv.MarkovCLV(p, reward, 0.2, h)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		label := fmt.Sprint(h)
+		if h == clv.MarkovInfinite {
+			label = "inf"
+		}
+		fmt.Printf("horizon %3s: %.2f\n", label, v)
+	}
+	// Output:
+	// horizon   0: [36.00 -4.00 -4.00 -4.00 0.00]
+	// horizon   3: [48.48 3.42 0.21 -2.07 0.00]
+	// horizon inf: [52.32 5.55 1.25 -1.82 0.00]
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // ggFuzzFloats decodes b into float64s, two bytes each: mostly small
@@ -253,6 +255,54 @@ func FuzzBGBBPredict(f *testing.F) {
 		}
 		if p := m.PMF(x, n); p < 0 || p > 1 {
 			t.Fatalf("PMF = %v", p)
+		}
+	})
+}
+
+func FuzzMarkovCLV(f *testing.F) {
+	f.Add([]byte{3, 7, 0, 0, 0, 9, 40, 0}, 0.2, 10)
+	f.Add([]byte{1, 255, 255, 255}, -0.5, -1)
+	f.Add([]byte{2, 1, 1, 1, 1, 5, 5}, 0.0, 5000)
+	f.Fuzz(func(t *testing.T, b []byte, d float64, horizon int) {
+		if len(b) == 0 {
+			return
+		}
+		s := int(b[0]%6) + 1
+		b = b[1:]
+		if len(b) < s*s+s {
+			return
+		}
+		// Row weights from bytes, normalised; a 0xFF byte injects a NaN.
+		p := mat.NewDense(s, s, nil)
+		for i := range s {
+			sum := 0.0
+			for j := range s {
+				sum += float64(b[i*s+j])
+			}
+			for j := range s {
+				v := float64(b[i*s+j]) / sum
+				if b[i*s+j] == 0xFF {
+					v = math.NaN()
+				}
+				p.Set(i, j, v)
+			}
+		}
+		r := make([]float64, s)
+		for i := range r {
+			r[i] = float64(b[s*s+i]) - 100
+		}
+		horizon %= 1 << 24
+		v, err := MarkovCLV(p, r, d, horizon)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) || v != nil {
+				t.Fatalf("v = %v, err = %v", v, err)
+			}
+			return
+		}
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				t.Fatalf("non-finite value %v", v)
+			}
 		}
 	})
 }

@@ -210,3 +210,50 @@ func BenchmarkSilhouette(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkMigration(b *testing.B) {
+	for _, n := range benchSizes[:2] {
+		b.Run(sizeName(n), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(10, 10))
+			from, to := make([]int, n), make([]int, n)
+			for i := range from {
+				from[i] = rng.IntN(4)
+				to[i] = min(3, max(0, from[i]+rng.IntN(3)-1))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := Migration(from, to, 4); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perCustomer(b, n)
+		})
+	}
+}
+
+func BenchmarkStandardize(b *testing.B) {
+	x := benchFeatures(1e6)
+	b.Run("n=1e6x6", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, _, err := Standardize(x); err != nil {
+				b.Fatal(err)
+			}
+		}
+		perCustomer(b, 1e6)
+	})
+}
+
+func BenchmarkTopShare(b *testing.B) {
+	v := benchValues(1e6)
+	b.Run("n=1e6", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := TopShare(v, 0.2); err != nil {
+				b.Fatal(err)
+			}
+		}
+		perCustomer(b, 1e6)
+	})
+}

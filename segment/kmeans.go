@@ -97,6 +97,12 @@ type Clustering struct {
 // model is non-nil, for inspection and use. Each iteration costs O(n·k·d),
 // spread over opts.Workers goroutines.
 func KMeans(x mat.Matrix, k int, opts *KMeansOptions) (*Clustering, error) {
+	return kmeans(x, k, opts, chunkRows)
+}
+
+// kmeans is KMeans with the chunk size as a parameter, so that tests can
+// exercise the chunked merge on small inputs.
+func kmeans(x mat.Matrix, k int, opts *KMeansOptions, chunk int) (*Clustering, error) {
 	c := checker("KMeans")
 	var o KMeansOptions
 	if opts != nil {
@@ -105,7 +111,7 @@ func KMeans(x mat.Matrix, k int, opts *KMeansOptions) (*Clustering, error) {
 	if err := o.validate(c); err != nil {
 		return nil, err
 	}
-	data, n, d, err := rowMajor(c, "x", x)
+	data, n, d, err := rowMajorView(c, "x", x, true)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +138,7 @@ func KMeans(x mat.Matrix, k int, opts *KMeansOptions) (*Clustering, error) {
 	}
 	meanVar /= float64(n * d)
 
-	km := newKMeansState(data, n, d, k, o.Workers)
+	km := newKMeansState(data, n, d, k, o.Workers, chunk)
 	var best *Clustering
 	for r := range o.Restarts {
 		rng := rand.New(rand.NewPCG(o.Seed, uint64(r)))
@@ -188,7 +194,7 @@ type kmeansState struct {
 	data          []float64
 	n, d, k       int
 	workers       int
-	chunks        int
+	chunk, chunks int       // rows per chunk, number of chunks
 	centers, next []float64 // k·d
 	labels        []int
 	dist          []float64 // squared distance of each row to its center
@@ -202,10 +208,10 @@ type kmeansState struct {
 	inertia    float64
 }
 
-func newKMeansState(data []float64, n, d, k, workers int) *kmeansState {
-	chunks := (n + chunkRows - 1) / chunkRows
+func newKMeansState(data []float64, n, d, k, workers, chunk int) *kmeansState {
+	chunks := (n + chunk - 1) / chunk
 	return &kmeansState{
-		data: data, n: n, d: d, k: k, workers: workers, chunks: chunks,
+		data: data, n: n, d: d, k: k, workers: workers, chunk: chunk, chunks: chunks,
 		centers:    make([]float64, k*d),
 		next:       make([]float64, k*d),
 		labels:     make([]int, n),
@@ -222,8 +228,8 @@ func newKMeansState(data []float64, n, d, k, workers int) *kmeansState {
 // forChunks calls fn for every chunk, on up to s.workers goroutines.
 func (s *kmeansState) forChunks(fn func(ch, lo, hi int)) {
 	run := func(ch int) {
-		lo := ch * chunkRows
-		fn(ch, lo, min(lo+chunkRows, s.n))
+		lo := ch * s.chunk
+		fn(ch, lo, min(lo+s.chunk, s.n))
 	}
 	w := min(s.workers, s.chunks)
 	if w <= 1 {
@@ -311,8 +317,8 @@ func (s *kmeansState) seed(rng *rand.Rand) {
 func (s *kmeansState) sample(u float64) int {
 	last := -1
 	for ch, part := range s.partDist {
-		lo := ch * chunkRows
-		hi := min(lo+chunkRows, s.n)
+		lo := ch * s.chunk
+		hi := min(lo+s.chunk, s.n)
 		if part > 0 {
 			for i := hi - 1; i >= lo; i-- {
 				if s.dist[i] > 0 {

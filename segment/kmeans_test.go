@@ -111,7 +111,7 @@ func TestKMeansRestartsKeepBest(t *testing.T) {
 		// Restart r of a multi-restart run uses stream r, as a one-restart
 		// run cannot: reproduce it through the internal state.
 		data, n, d, _ := rowMajor(checker("test"), "x", x)
-		s := newKMeansState(data, n, d, 6, 1)
+		s := newKMeansState(data, n, d, 6, 1, chunkRows)
 		s.seed(rand.New(rand.NewPCG(4, uint64(r))))
 		s.lloyd(defaultMaxIter, 0)
 		single[r] = s.inertia
@@ -136,7 +136,7 @@ func TestKMeansEmptyClusterRefilled(t *testing.T) {
 	// here the outlier at 50.
 	x := mat.NewDense(6, 1, []float64{0, 1, 2, 10, 11, 50})
 	data, n, d, _ := rowMajor(checker("test"), "x", x)
-	s := newKMeansState(data, n, d, 3, 1)
+	s := newKMeansState(data, n, d, 3, 1, chunkRows)
 	copy(s.centers, []float64{1, 10.5, 1e6})
 	iter, converged := s.lloyd(100, 0)
 	if !converged {
@@ -319,5 +319,37 @@ func TestClusteringConcurrentUse(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+func TestKMeansMatrixKinds(t *testing.T) {
+	t.Parallel()
+	// The same 300 × 2 data as a contiguous Dense, as a column slice of a
+	// wider Dense (stride 3), and through the generic mat.Matrix interface
+	// (a transpose of the transpose).
+	wide := blobs(300, 3, 3, 12)
+	view := wide.Slice(0, 300, 0, 2).(*mat.Dense)
+	contiguous := mat.DenseCopyOf(view)
+	var tt mat.Dense
+	tt.CloneFrom(contiguous.T())
+	generic := tt.T()
+	opts := &KMeansOptions{Seed: 4, Restarts: 2}
+	want, err := KMeans(contiguous, 3, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, x := range map[string]mat.Matrix{"strided": view, "generic": generic} {
+		got, err := KMeans(x, 3, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, ignoreUnexported); diff != "" {
+			t.Errorf("%s matrix gives a different clustering (-contiguous +%s):\n%s", name, name, diff)
+		}
+		s1, _ := Silhouette(contiguous, want.Labels, nil)
+		s2, _ := Silhouette(x, want.Labels, nil)
+		if s1 != s2 {
+			t.Errorf("%s: silhouette %v, contiguous %v", name, s2, s1)
+		}
 	}
 }

@@ -57,7 +57,7 @@ func Silhouette(x mat.Matrix, labels []int, opts *SilhouetteOptions) (float64, e
 	if o.Sample < 2 {
 		return 0, c.Fail("opts.Sample", -1, strconv.Itoa(o.Sample), "must be ≥ 2")
 	}
-	data, n, d, err := rowMajor(c, "x", x)
+	data, n, d, err := rowMajorView(c, "x", x, true)
 	if err != nil {
 		return 0, err
 	}
