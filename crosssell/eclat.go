@@ -1,5 +1,7 @@
 package crosssell
 
+import "slices"
+
 // Eclat after Zaki (2000), "Scalable algorithms for association mining",
 // IEEE TKDE 12(3), with diffsets from Zaki & Gouda (2003), "Fast vertical
 // mining using diffsets", KDD: each itemset carries the sorted list of the
@@ -22,6 +24,7 @@ type eclatMiner struct {
 	enum
 	members [][]member
 	arena   [][]int32
+	cnt     []int32 // per item ID, zero between uses
 }
 
 func (m *eclatMiner) level(depth int) {
@@ -53,6 +56,24 @@ func intersect(dst, a, b []int32, need int) ([]int32, bool) {
 		}
 	}
 	return dst, len(dst)-start >= need
+}
+
+// intersectGallop appends a ∩ b to dst for a much shorter than b, by
+// binary search of each element of a in the rest of b.
+func intersectGallop(dst, a, b []int32) []int32 {
+	lo := 0
+	for _, x := range a {
+		i, found := slices.BinarySearch(b[lo:], x)
+		lo += i
+		if found {
+			dst = append(dst, x)
+			lo++
+		}
+		if lo >= len(b) {
+			break
+		}
+	}
+	return dst
 }
 
 // difference appends a \ b to dst; it gives up (ok false) as soon as the
@@ -100,16 +121,44 @@ func (m *eclatMiner) extendBy(cls []member, i int, diff bool, depth int) {
 		kids = m.members[depth+1][:0]
 		minCount := int(m.ds.minCount)
 		tidTotal, diffTotal := 0, 0
+		if depth == 0 {
+			// At the top the class holds every more frequent item, thousands
+			// on sparse data: count a's partners over a's transactions
+			// (Σ|t|² work) and intersect only the frequent pairs.
+			for _, t := range a.set {
+				for _, id := range m.ds.trans(int(t)) {
+					if id >= a.item {
+						break
+					}
+					m.cnt[id]++
+				}
+			}
+		}
 		for _, b := range cls[i+1:] {
 			start := len(buf)
 			var ok bool
 			var c int
-			if diff {
+			if depth == 0 {
+				c = int(m.cnt[b.item])
+				m.cnt[b.item] = 0
+				if c < minCount {
+					continue
+				}
+				if c < int(a.count) {
+					buf = intersectGallop(buf, a.set, b.set)
+				}
+				ok = true
+			} else if diff {
 				// d(ab) = d(b) \ d(a); count(ab) = count(a) − |d(ab)|.
 				buf, ok = difference(buf, b.set, a.set, int(a.count)-minCount)
 				c = int(a.count) - (len(buf) - start)
 			} else {
-				buf, ok = intersect(buf, a.set, b.set, minCount)
+				if len(b.set) > 16*len(a.set) {
+					buf = intersectGallop(buf, a.set, b.set)
+					ok = len(buf)-start >= minCount
+				} else {
+					buf, ok = intersect(buf, a.set, b.set, minCount)
+				}
 				c = len(buf) - start
 			}
 			if !ok {
@@ -181,7 +230,7 @@ func mineEclat(ds *dataset, workers int, out sink) {
 		top[k] = member{id, ds.count[id], tids[id]}
 	}
 	runTasks(len(top), workers, func() func(int, sink) bool {
-		m := &eclatMiner{enum: enum{ds: ds}}
+		m := &eclatMiner{enum: enum{ds: ds}, cnt: make([]int32, ds.nItems)}
 		return func(task int, out sink) bool {
 			m.out, m.stop = out, false
 			m.extendBy(top, task, false, 0)
