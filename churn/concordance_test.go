@@ -80,6 +80,11 @@ func TestConcordanceRossiReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for path := 1; path <= 2; path++ {
+		if diff := cmp.Diff(got, concordanceCounts(risk, d.week, d.arrest, nil, path)); diff != "" {
+			t.Errorf("path %d differs (-auto +path):\n%s", path, diff)
+		}
+	}
 	want := ConcordanceCounts{
 		Concordant: ref.Cox.Counts["concordant"],
 		Discordant: ref.Cox.Counts["discordant"],
@@ -136,17 +141,20 @@ func TestConcordanceMatchesBruteForce(t *testing.T) {
 		duration := make([]float64, n)
 		event := make([]bool, n)
 		weight := make([]float64, n)
+		nrisk, ntime := 1+r.IntN(12), 1+r.IntN(12)
 		for i := range n {
-			risk[i] = float64(r.IntN(5)) - 2
-			duration[i] = float64(r.IntN(8))
+			risk[i] = float64(r.IntN(nrisk)) - 2
+			duration[i] = float64(r.IntN(ntime))
 			event[i] = r.IntN(3) > 0
 			weight[i] = float64(r.IntN(4)) / 2
 		}
 		for _, w := range [][]float64{nil, weight} {
 			want := bruteConcordance(risk, duration, event, w)
-			got := concordanceCounts(risk, duration, event, w)
-			if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
-				t.Fatalf("rep %d (weighted %v): mismatch (-brute +fast):\n%s", rep, w != nil, diff)
+			for path := 1; path <= 2; path++ {
+				got := concordanceCounts(risk, duration, event, w, path)
+				if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+					t.Fatalf("rep %d (weighted %v, path %d): mismatch (-brute +fast):\n%s", rep, w != nil, path, diff)
+				}
 			}
 		}
 	}

@@ -133,7 +133,7 @@ type CoxTest struct {
 type CoxBaseline struct {
 	Stratum int       // the stratum label (0 for an unstratified model)
 	Time    []float64 // distinct event times, ascending
-	CumHaz  []float64 // cumulative hazard at Time[k], non-decreasing
+	CumHaz  []float64 // cumulative hazard at Time[k], non-decreasing; saturates at math.MaxFloat64
 }
 
 // Cox is a fitted Cox proportional-hazards model
@@ -164,7 +164,9 @@ type Cox struct {
 	LogLik, LogLikNull float64
 	// Concordance is Harrell's C of the linear predictor β·x: the fraction of
 	// comparable pairs in which the customer who churned first had the
-	// higher risk, ties in risk counting 1/2 (as R's coxph reports it).
+	// higher risk, ties in risk counting 1/2, pairs formed within strata and
+	// weighted by the product of case weights (as R's coxph reports it). With
+	// Entry, an event at t is compared with the rows at risk at t.
 	Concordance float64
 	// LikelihoodRatio, Wald and Score are the tests of β = 0 reported by R's
 	// summary.coxph; Score is the log-rank test when x is a group indicator.
@@ -1016,7 +1018,6 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 	for i := 0; i < n; i++ {
 		ws.r[i] = d.w[i] * math.Exp(ws.eta[i]-shift)
 	}
-	scaleBack := math.Exp(-shift)
 	out := make([]CoxBaseline, len(d.strata))
 	for s := range out {
 		out[s].Stratum = d.strata[s]
@@ -1075,7 +1076,9 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 				h += wt / (s0 - float64(k)/float64(nd)*e0)
 			}
 		}
-		incs[cur] = append(incs[cur], inc{t, h * scaleBack})
+		// h·exp(−shift) in the log domain: exp(−shift) alone may overflow
+		// when the coefficients diverge.
+		incs[cur] = append(incs[cur], inc{t, math.Exp(math.Log(h) - shift)})
 	}
 	for s, list := range incs {
 		b := &out[s]
@@ -1084,7 +1087,9 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 		var H float64
 		for k := range list {
 			e := list[len(list)-1-k]
-			H += e.h
+			// Saturate rather than overflow: only diverging coefficients
+			// (monotone likelihood) reach this, and +Inf has no JSON form.
+			H = min(H+e.h, math.MaxFloat64)
 			b.Time[k] = e.t
 			b.CumHaz[k] = H
 		}
@@ -1094,29 +1099,112 @@ func (d *coxData) baseline(beta []float64, ties Ties, ws *coxWork) []CoxBaseline
 
 // coxConcordance returns Harrell's C of the linear predictor eta (in sorted
 // order), counting pairs within strata only and pooling the strata's pair
-// counts, as R's coxph does. With Entry, pairs are formed on the stop times.
-// It returns 0.5 when no pair is comparable.
+// counts, as R's coxph does. It returns 0.5 when no pair is comparable.
 func coxConcordance(d *coxData, eta []float64) float64 {
 	var total ConcordanceCounts
-	lo := 0
-	for g := 0; g < len(d.grp)-1; g++ {
-		end := g+2 == len(d.grp) || d.grpStrat[g+1] != d.grpStrat[g]
-		if !end {
-			continue
+	if d.start != nil {
+		total = coxConcordanceEpisodes(d, eta)
+	} else {
+		lo := 0
+		for g := 0; g < len(d.grp)-1; g++ {
+			if g+2 != len(d.grp) && d.grpStrat[g+1] == d.grpStrat[g] {
+				continue
+			}
+			hi := int(d.grp[g+1])
+			cc, err := ConcordanceWeighted(eta[lo:hi], d.stop[lo:hi], d.event[lo:hi], d.w[lo:hi])
+			if err == nil {
+				total.Concordant += cc.Concordant
+				total.Discordant += cc.Discordant
+				total.TiedRisk += cc.TiedRisk
+			}
+			lo = hi
 		}
-		hi := int(d.grp[g+1])
-		cc, err := ConcordanceWeighted(eta[lo:hi], d.stop[lo:hi], d.event[lo:hi], d.w[lo:hi])
-		if err == nil {
-			total.Concordant += cc.Concordant
-			total.Discordant += cc.Discordant
-			total.TiedRisk += cc.TiedRisk
-		}
-		lo = hi
 	}
 	if !(total.Concordant+total.Discordant+total.TiedRisk > 0) {
 		return 0.5
 	}
 	return total.C()
+}
+
+// coxConcordanceEpisodes counts concordant pairs for (start, stop] data, as
+// R's concordance does for counting-process data: an event of row i at t is
+// compared with every other row j of its stratum at risk at t (start_j < t ≤
+// stop_j; rows censored at t count as at risk, other events at t are tied in
+// time and not compared). One pass backwards in time with a Fenwick tree of
+// weights over risk ranks, inserting rows as t reaches their stop and
+// deleting them as t reaches their start: O(n log n).
+func coxConcordanceEpisodes(d *coxData, eta []float64) ConcordanceCounts {
+	n := d.n
+	keys := make([]uint64, n)
+	for i, v := range eta {
+		keys[i] = coxFloatKey(v)
+	}
+	order := coxRadixOrder(keys)
+	rank := make([]int32, n)
+	nr := int32(0)
+	for k, i := range order {
+		if k == 0 || keys[i] != keys[order[k-1]] {
+			nr++
+		}
+		rank[i] = nr
+	}
+	tree := make([]float64, nr+1)
+	atRank := make([]float64, nr+1)
+	var total float64
+	add := func(i int, w float64) {
+		r := rank[i]
+		atRank[r] += w
+		total += w
+		for j := r; j <= nr; j += j & -j {
+			tree[j] += w
+		}
+	}
+	var cc ConcordanceCounts
+	cur := int32(-1)
+	sp := 0
+	for g := len(d.grp) - 2; g >= 0; g-- {
+		if st := d.grpStrat[g]; st != cur {
+			cur = st
+			clear(tree)
+			clear(atRank)
+			total = 0
+			for sp < n && d.rowStrat[d.startOrd[sp]] > cur {
+				sp++
+			}
+		}
+		lo, hi := int(d.grp[g]), int(d.grp[g+1])
+		mid := lo + int(d.grpDead[g])
+		for i := mid; i < hi; i++ {
+			add(i, d.w[i])
+		}
+		if mid == lo {
+			continue
+		}
+		t := d.stop[lo]
+		for sp < n {
+			k := int(d.startOrd[sp])
+			if d.rowStrat[k] != cur || d.start[k] < t {
+				break
+			}
+			add(k, -d.w[k]) // stop > start ≥ t: inserted earlier
+			sp++
+		}
+		for i := lo; i < mid; i++ {
+			r, wi := rank[i], d.w[i]
+			var less float64
+			for j := r - 1; j > 0; j -= j & -j {
+				less += tree[j]
+			}
+			eq := atRank[r]
+			cc.Concordant += wi * less
+			cc.TiedRisk += wi * eq
+			cc.Discordant += wi * max(total-less-eq, 0)
+		}
+		for i := lo; i < mid; i++ {
+			add(i, d.w[i])
+		}
+	}
+	return cc
 }
 
 // LinearPredictor returns β·(x − Means), the log relative hazard of a

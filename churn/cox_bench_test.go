@@ -46,7 +46,10 @@ func coxBenchData(n int, seed uint64) (*mat.Dense, []float64, []bool) {
 }
 
 func BenchmarkFitCox(b *testing.B) {
-	for _, n := range []int{1e4, 1e5, 1e6} {
+	for _, n := range []int{1e4, 1e5, 1e6, 1e7} {
+		if n >= 1e7 && testing.Short() {
+			continue
+		}
 		x, dur, ev := coxBenchData(n, 1)
 		for _, ties := range []Ties{Efron, Breslow} {
 			b.Run(fmt.Sprintf("n=%.0e/%v", float64(n), ties), func(b *testing.B) {
@@ -59,5 +62,54 @@ func BenchmarkFitCox(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/customer")
 			})
 		}
+	}
+}
+
+func BenchmarkCoxPHTest(b *testing.B) {
+	for _, n := range []int{1e4, 1e5, 1e6} {
+		x, dur, ev := coxBenchData(n, 1)
+		m, err := FitCox(x, dur, ev, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%.0e", float64(n)), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.PHTest(x, dur, ev, nil, TransformKM); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/customer")
+		})
+	}
+}
+
+func BenchmarkCoxSurvival(b *testing.B) {
+	x, dur, ev := coxBenchData(1e5, 1)
+	m, err := FitCox(x, dur, ev, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := mat.Row(nil, 7, x)
+	b.ReportAllocs()
+	var s float64
+	for b.Loop() {
+		s += m.Survival(row, 365)
+	}
+	_ = s
+}
+
+func BenchmarkFitWeibull(b *testing.B) {
+	for _, n := range []int{1e4, 1e5, 1e6} {
+		x, dur, ev := coxBenchData(n, 1)
+		b.Run(fmt.Sprintf("n=%.0e", float64(n)), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := FitWeibull(x, dur, ev, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/customer")
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -322,12 +323,33 @@ func TestFitCoxEpisodeSplit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The split data twice, as two strata: same coefficients, twice the
+		// log likelihood.
+		m := len(rows)
+		x2 := mat.NewDense(2*m, p, nil)
+		x2.Stack(xs, xs)
+		strata2 := make([]int, 2*m)
+		for i := m; i < 2*m; i++ {
+			strata2[i] = -4
+		}
+		two, err := FitCox(x2, append(slices.Clone(stop), stop...), append(slices.Clone(ev), ev...),
+			&CoxOptions{Ties: ties, Entry: append(slices.Clone(start), start...), Strata: strata2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range want.Coef {
+			checkRel(t, "coef, two strata", two.Coef[j], want.Coef[j], 1e-9)
+		}
+		checkAbs(t, "loglik, two strata", two.LogLik, 2*want.LogLik, 1e-8)
 		for j := range want.Coef {
 			checkRel(t, "coef", got.Coef[j], want.Coef[j], 1e-9)
 			checkRel(t, "se", got.StdErr[j], want.StdErr[j], 1e-9)
 		}
 		checkAbs(t, "loglik", got.LogLik, want.LogLik, 1e-9)
 		checkAbs(t, "loglik null", got.LogLikNull, want.LogLikNull, 1e-9)
+		// Exactly one episode per customer is at risk at any time, so the
+		// comparable pairs, and C, are those of the unsplit data.
+		checkAbs(t, "concordance", got.Concordance, want.Concordance, 1e-12)
 		for _, tt := range []float64{5, 20, 52} {
 			x0 := mat.Row(nil, 0, d.x)
 			checkRel(t, "survival", got.Survival(x0, tt), want.Survival(x0, tt), 1e-9)
@@ -740,9 +762,9 @@ func TestTiesText(t *testing.T) {
 // every estimate lies within 3 standard errors of the truth.
 func TestFitCoxRecovery(t *testing.T) {
 	t.Parallel()
-	n := 100000
-	if testing.Short() {
-		n = 20000
+	n := 100000 // the size; smaller under -short and -race (still ≥ 10k)
+	if testing.Short() || coxRace {
+		n = 25000
 	}
 	beta := []float64{0.7, -0.4, 0.15}
 	x, dur, ev := coxSimWeibull(n, beta, 11)
@@ -794,4 +816,54 @@ func coxSimWeibull(n int, beta []float64, seed uint64) (*mat.Dense, []float64, [
 		dur[i], ev[i] = min(tt, c), tt <= c
 	}
 	return x, dur, ev
+}
+
+// TestCoxConcordanceEpisodes checks the concordance of (start, stop] data
+// against its definition, counted pair by pair: an event of row i at t is
+// compared with each other row j of its stratum with start_j < t ≤ stop_j,
+// except other events at t; pairs weigh w_i·w_j, equal risks count ½.
+func TestCoxConcordanceEpisodes(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for rep := 0; rep < 20; rep++ {
+		n := 30 + rng.IntN(40)
+		x := mat.NewDense(n, 1, nil)
+		dur, entry, w := make([]float64, n), make([]float64, n), make([]float64, n)
+		ev := make([]bool, n)
+		strata := make([]int, n)
+		for i := 0; i < n; i++ {
+			x.Set(i, 0, float64(rng.IntN(5)))
+			entry[i] = float64(rng.IntN(4))
+			dur[i] = entry[i] + 1 + float64(rng.IntN(6))
+			ev[i] = rng.Float64() < 0.6
+			w[i] = 1 + float64(rng.IntN(3))
+			strata[i] = rng.IntN(2)
+		}
+		m, err := FitCox(x, dur, ev, &CoxOptions{Entry: entry, Weight: w, Strata: strata})
+		if err != nil && m == nil {
+			t.Fatal(err)
+		}
+		var num, den float64
+		for i := 0; i < n; i++ {
+			if !ev[i] {
+				continue
+			}
+			ri := m.LinearPredictor(mat.Row(nil, i, x))
+			for j := 0; j < n; j++ {
+				if j == i || strata[j] != strata[i] || !(entry[j] < dur[i] && dur[i] <= dur[j]) || (ev[j] && dur[j] == dur[i]) {
+					continue
+				}
+				rj := m.LinearPredictor(mat.Row(nil, j, x))
+				pw := w[i] * w[j]
+				den += pw
+				switch {
+				case ri > rj:
+					num += pw
+				case ri == rj:
+					num += pw / 2
+				}
+			}
+		}
+		checkAbs(t, "concordance", m.Concordance, num/den, 1e-12)
+	}
 }

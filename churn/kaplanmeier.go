@@ -88,6 +88,11 @@ func validatePositiveTotal(c check.Checker, weight []float64) error {
 	return c.Fail("opts.Weight", -1, "", "must not all be 0")
 }
 
+// weightRoundoff is the relative size below which n − d counts as 0 in the
+// product-limit step: far above the rounding of sums of weights, far below
+// any real difference (1e-12 of the at-risk weight).
+const weightRoundoff = 1e-12
+
 func kmFromTable(t *riskTable) *Curve {
 	m := len(t.time)
 	c := &Curve{
@@ -102,7 +107,9 @@ func kmFromTable(t *riskTable) *Curve {
 	for i := range m {
 		n, d := t.atRisk[i], t.events[i]
 		if d > 0 && s > 0 {
-			if d >= n {
+			// With weights and delayed entry, n is a difference of sums, so
+			// "everyone at risk churned" can show as n − d of rounding size.
+			if n-d <= weightRoundoff*n {
 				s = 0
 			} else {
 				s *= 1 - d/n

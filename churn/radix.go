@@ -21,14 +21,6 @@ func orderKey(x float64) uint64 {
 	return b | 1<<63
 }
 
-// keyFloat inverts orderKey.
-func keyFloat(k uint64) float64 {
-	if k>>63 != 0 {
-		return math.Float64frombits(k &^ (1 << 63))
-	}
-	return math.Float64frombits(^k)
-}
-
 // radixHist counts, for each of the 8 bytes of the keys, how many keys hold
 // each byte value.
 func radixHist(keys []uint64) *[8][256]int {

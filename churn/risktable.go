@@ -1,5 +1,7 @@
 package churn
 
+import "math"
+
 // riskTable is the sufficient statistic of right-censored, possibly
 // left-truncated, weighted survival data: for each distinct duration (in
 // increasing order) the weight at risk just before it, the weight of events
@@ -22,53 +24,52 @@ func (s sortedTimes) w(i int) float64 {
 	return s.weight[i]
 }
 
-// sortTimes returns the keys of x[i] for the i where keep(i), sorted, with
-// their weights when weight is non-nil.
-func sortTimes(x []float64, weight []float64, keep func(i int) bool, m int) sortedTimes {
-	key := make([]uint64, 0, m)
-	buf := make([]uint64, m)
-	if weight == nil {
-		for i, v := range x {
-			if keep(i) {
-				key = append(key, orderKey(v))
-			}
-		}
-		return sortedTimes{key: radixSort(key, buf)}
-	}
-	w := make([]float64, 0, m)
-	wbuf := make([]float64, m)
+// sortTimes returns the sorted orderKey keys of x, with their weights when
+// weight is non-nil.
+func sortTimes(x []float64, weight []float64) sortedTimes {
+	n := len(x)
+	key := make([]uint64, n)
 	for i, v := range x {
-		if keep(i) {
-			key = append(key, orderKey(v))
-			w = append(w, weight[i])
-		}
+		key[i] = orderKey(v)
 	}
-	k, ws := radixSortPairs(key, w, buf, wbuf)
+	if weight == nil {
+		return sortedTimes{key: radixSort(key, make([]uint64, n))}
+	}
+	w := append([]float64(nil), weight...)
+	k, ws := radixSortPairs(key, w, make([]uint64, n), make([]float64, n))
 	return sortedTimes{key: k, weight: ws}
 }
 
-// newRiskTable builds the risk table of validated inputs in O(n) time
-// (a radix sort of the durations, then one merge).
+// newRiskTable builds the risk table of validated inputs in O(n) time: one
+// radix sort of keys that hold the duration's bits and, in the lowest bit,
+// whether the customer was censored (so that, at equal durations, churns
+// come first), then one pass.
 func newRiskTable(duration []float64, event []bool, weight, entry []float64) *riskTable {
 	n := len(duration)
-	ne := 0
-	for _, e := range event {
-		if e {
-			ne++
+	keys := make([]uint64, n)
+	buf := make([]uint64, n)
+	for i, d := range duration {
+		// d ≥ 0, so its bits are its order; the shift drops the sign of −0.
+		k := math.Float64bits(d) << 1
+		if !event[i] {
+			k |= 1
 		}
+		keys[i] = k
 	}
-	ev := sortTimes(duration, weight, func(i int) bool { return event[i] }, ne)
-	ce := sortTimes(duration, weight, func(i int) bool { return !event[i] }, n-ne)
+	var ws []float64
+	if weight == nil {
+		keys = radixSort(keys, buf)
+	} else {
+		w := append([]float64(nil), weight...)
+		keys, ws = radixSortPairs(keys, w, buf, make([]float64, n))
+	}
 
-	// Count the distinct times, then fill.
 	m := 0
-	for i, j := 0, 0; i < len(ev.key) || j < len(ce.key); m++ {
-		k := nextKey(ev.key, ce.key, i, j)
-		for i < len(ev.key) && ev.key[i] == k {
-			i++
-		}
-		for j < len(ce.key) && ce.key[j] == k {
-			j++
+	prev := ^uint64(0)
+	for _, k := range keys {
+		if k>>1 != prev {
+			m++
+			prev = k >> 1
 		}
 	}
 	t := &riskTable{
@@ -77,20 +78,22 @@ func newRiskTable(duration []float64, event []bool, weight, entry []float64) *ri
 		events:   make([]float64, m),
 		censored: make([]float64, m),
 	}
-	for i, j, r := 0, 0, 0; r < m; r++ {
-		k := nextKey(ev.key, ce.key, i, j)
-		d, c := 0.0, 0.0
-		for i < len(ev.key) && ev.key[i] == k {
-			d += ev.w(i)
-			i++
+	r := -1
+	prev = ^uint64(0)
+	for p, k := range keys {
+		if k>>1 != prev {
+			r++
+			prev = k >> 1
+			t.time[r] = math.Float64frombits(prev)
 		}
-		for j < len(ce.key) && ce.key[j] == k {
-			c += ce.w(j)
-			j++
+		c := float64(k & 1)
+		if ws == nil {
+			t.events[r] += 1 - c
+			t.censored[r] += c
+		} else {
+			t.events[r] += ws[p] * (1 - c)
+			t.censored[r] += ws[p] * c
 		}
-		t.time[r] = keyFloat(k)
-		t.events[r] = d
-		t.censored[r] = c
 	}
 	// At risk at time t: the weight with duration ≥ t, less the weight
 	// that has not yet entered (entry ≥ t). Summed from the end, as R does,
@@ -101,7 +104,7 @@ func newRiskTable(duration []float64, event []bool, weight, entry []float64) *ri
 		t.atRisk[r] = cum
 	}
 	if entry != nil {
-		en := sortTimes(entry, weight, func(int) bool { return true }, n)
+		en := sortTimes(entry, weight)
 		p := len(en.key) - 1
 		late := 0.0
 		for r := m - 1; r >= 0; r-- {
@@ -114,11 +117,4 @@ func newRiskTable(duration []float64, event []bool, weight, entry []float64) *ri
 		}
 	}
 	return t
-}
-
-func nextKey(a, b []uint64, i, j int) uint64 {
-	if j == len(b) || (i < len(a) && a[i] <= b[j]) {
-		return a[i]
-	}
-	return b[j]
 }

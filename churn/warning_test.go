@@ -188,3 +188,54 @@ func TestWarningInputsUnchanged(t *testing.T) {
 		t.Error("Assess modified its inputs")
 	}
 }
+
+// The fitted regression models are early-warning models.
+var (
+	_ Model = (*Cox)(nil)
+	_ Model = (*Weibull)(nil)
+	_ Model = CurveModel{}
+)
+
+// TestWarningWithFittedModels assesses the rossi customers with a Cox and a
+// Weibull model fitted to them: each probability must be the model's own
+// conditional probability, and a wrong covariate count is an error.
+func TestWarningWithFittedModels(t *testing.T) {
+	t.Parallel()
+	d := readRossiCSV(t)
+	names := []string{"fin", "age", "race", "wexp", "mar", "paro", "prio"}
+	n := len(d.week)
+	x := mat.NewDense(n, len(names), nil)
+	for j, name := range names {
+		for i, v := range d.col[name] {
+			x.Set(i, j, v)
+		}
+	}
+	cox, err := FitCox(x, d.week, d.arrest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := FitWeibull(x, d.week, d.arrest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenure := make([]float64, n)
+	for i := range tenure {
+		tenure[i] = float64(i % 40)
+	}
+	w := DefaultWarning(12)
+	for _, m := range []Model{cox, wb} {
+		alerts, err := w.Assess(m, x, tenure, d.col["prio"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range alerts {
+			row := x.RawRowView(a.Customer)
+			want := 1 - m.Survival(row, a.Tenure+12)/m.Survival(row, a.Tenure)
+			if !scalar.EqualWithinAbsOrRel(a.Prob, want, survHandTol, survHandTol) || a.Level != w.Level(a.Prob) {
+				t.Fatalf("%T: customer %d: %+v, want Prob %v", m, a.Customer, a, want)
+			}
+		}
+		_, err = w.Assess(m, mat.NewDense(n, 2, nil), tenure, nil)
+		assertInputError(t, err, "x", 0)
+	}
+}

@@ -1,9 +1,11 @@
 package churn
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -38,6 +40,35 @@ func (tr TimeTransform) String() string {
 		return "log"
 	}
 	return "TimeTransform(" + strconv.Itoa(int(tr)) + ")"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (tr TimeTransform) MarshalText() ([]byte, error) {
+	if tr < TransformKM || tr > TransformLog {
+		return nil, fmt.Errorf("churn: time transform %d: unknown value", int(tr))
+	}
+	return []byte(tr.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; see [ParseTimeTransform].
+func (tr *TimeTransform) UnmarshalText(b []byte) error {
+	v, err := ParseTimeTransform(string(b))
+	if err != nil {
+		return err
+	}
+	*tr = v
+	return nil
+}
+
+// ParseTimeTransform parses "km", "identity", "rank" or "log",
+// case-insensitively (the names of R's cox.zph transform argument).
+func ParseTimeTransform(s string) (TimeTransform, error) {
+	for tr := TransformKM; tr <= TransformLog; tr++ {
+		if strings.EqualFold(strings.TrimSpace(s), tr.String()) {
+			return tr, nil
+		}
+	}
+	return 0, fmt.Errorf("churn: time transform %q: unknown name: %w", s, ErrInvalidInput)
 }
 
 // PHTest is the result of [Cox.PHTest], the proportional-hazards check of R's
@@ -143,6 +174,7 @@ func (m *Cox) PHTest(x mat.Matrix, duration []float64, event []bool, opts *CoxOp
 	i12 := make([]float64, q)
 	i22 := make([]float64, q)
 	resid := make([][]float64, 0, nev)
+	residBuf := make([]float64, nev*p)
 	times := make([]float64, 0, nev)
 	gx := make([]float64, 0, nev)
 	ws := newCoxWork(n, p)
@@ -157,7 +189,8 @@ func (m *Cox) PHTest(x mat.Matrix, duration []float64, event []bool, opts *CoxOp
 			i22[k] += gt * gt * it[k]
 		}
 		for k := lo; k < lo+int(d.grpDead[grp]); k++ {
-			r := make([]float64, p)
+			r := residBuf[:p:p]
+			residBuf = residBuf[p:]
 			row := d.x[k*p : k*p+p]
 			for a := range r {
 				r[a] = row[a] - xbar[a]

@@ -138,3 +138,26 @@ func TestCoxPHTestErrors(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 }
+
+func TestTimeTransformText(t *testing.T) {
+	t.Parallel()
+	for tr := TransformKM; tr <= TransformLog; tr++ {
+		b, err := tr.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back TimeTransform
+		if err := back.UnmarshalText(b); err != nil || back != tr {
+			t.Errorf("round trip of %v = %v, %v", tr, back, err)
+		}
+	}
+	if v, err := ParseTimeTransform("Rank"); err != nil || v != TransformRank {
+		t.Errorf("ParseTimeTransform(Rank) = %v, %v", v, err)
+	}
+	if _, err := ParseTimeTransform("spline"); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("ParseTimeTransform(spline) error = %v", err)
+	}
+	if _, err := TimeTransform(-1).MarshalText(); err == nil {
+		t.Error("MarshalText(-1) succeeded")
+	}
+}

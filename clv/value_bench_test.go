@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // ggBenchSizes are the customer counts of the fit and scoring benchmarks.
@@ -110,5 +112,71 @@ func BenchmarkSBGDERL(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func BenchmarkFitBGBB(b *testing.B) {
+	for _, sz := range ggBenchSizes {
+		if sz.n >= 1e6 && testing.Short() {
+			continue
+		}
+		s := bgbbSimulate(rand.New(rand.NewPCG(4, uint64(sz.n))), sz.n, 12, 1.2, 0.75, 0.66, 2.8)
+		b.Run(sz.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := FitBGBB(s, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ggReportPerUnit(b, sz.n, "customer")
+		})
+	}
+}
+
+func BenchmarkBGBBScore(b *testing.B) {
+	m := &BGBB{Alpha: 1.204, Beta: 0.75, Gamma: 0.657, Delta: 2.783}
+	for _, sz := range ggBenchSizes {
+		s := bgbbSimulate(rand.New(rand.NewPCG(5, uint64(sz.n))), sz.n, 12, 1.2, 0.75, 0.66, 2.8)
+		b.Run(sz.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var sink float64
+			for b.Loop() {
+				for _, r := range s {
+					sink += m.PAlive(r.Frequency, r.Recency, r.T) + m.ConditionalPurchases(12, r.Frequency, r.Recency, r.T)
+				}
+			}
+			_ = sink
+			ggReportPerUnit(b, sz.n, "customer")
+		})
+	}
+}
+
+func BenchmarkMarkovCLV(b *testing.B) {
+	for _, s := range []int{5, 50} {
+		rng := rand.New(rand.NewPCG(6, uint64(s)))
+		p := mat.NewDense(s, s, nil)
+		r := make([]float64, s)
+		for i := range s {
+			sum := 0.0
+			for j := range s {
+				v := rng.Float64()
+				p.Set(i, j, v)
+				sum += v
+			}
+			for j := range s {
+				p.Set(i, j, p.At(i, j)/sum)
+			}
+			r[i] = rng.Float64() * 100
+		}
+		for _, h := range []int{12, 100000, MarkovInfinite} {
+			b.Run("states="+strconv.Itoa(s)+"/horizon="+strconv.Itoa(h), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := MarkovCLV(p, r, 0.01, h); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // ggFuzzFloats decodes b into float64s, two bytes each: mostly small
@@ -192,6 +194,115 @@ func FuzzGammaGammaExpectedValue(f *testing.F) {
 		}
 		if !valid && !math.IsNaN(v) {
 			t.Fatalf("ExpectedValue(%v, %v) = %v, want NaN", x, mx, v)
+		}
+	})
+}
+
+func FuzzFitBGBB(f *testing.F) {
+	f.Add([]byte{0, 0, 6, 30, 1, 2, 6, 12, 3, 4, 6, 9, 2, 2, 6, 5})
+	f.Add([]byte{0, 0, 0, 1})
+	f.Add([]byte{3, 2, 6, 1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 400 {
+			b = b[:400]
+		}
+		var s []Summary
+		var w []float64
+		for ; len(b) >= 4; b = b[4:] {
+			// x, t_x, n from bytes (n ≤ 63), count 0..255; 0xFF marks NaN.
+			v := func(c byte) float64 {
+				if c == 0xFF {
+					return math.NaN()
+				}
+				return float64(c & 63)
+			}
+			s = append(s, Summary{Frequency: v(b[0]), Recency: v(b[1]), T: v(b[2])})
+			w = append(w, float64(b[3]))
+		}
+		m, err := FitBGBB(s, w, &FitOptions{MaxIter: 100})
+		if m == nil {
+			ggFuzzCheckFit(t, err, false)
+			return
+		}
+		ggFuzzCheckFit(t, err, true, m.Alpha, m.Beta, m.Gamma, m.Delta, m.LogLik)
+		for _, r := range s {
+			if p := m.PAlive(r.Frequency, r.Recency, r.T); !(p >= 0 && p <= 1) {
+				t.Fatalf("PAlive(%v) = %v", r, p)
+			}
+		}
+	})
+}
+
+func FuzzBGBBPredict(f *testing.F) {
+	f.Add(1.2, 0.75, 0.66, 2.8, 5.0, 2.0, 4.0, 6.0)
+	f.Add(1e-300, 1e300, 1.0, 1e-10, math.Inf(1), 0.0, 0.0, 0.0)
+	f.Add(1.0, 1.0, 1.0, 1.0, -1.0, 1.5, 2.0, 1e9)
+	f.Fuzz(func(t *testing.T, a, b, g, d, tt, x, tx, n float64) {
+		for _, v := range []float64{a, b, g, d} {
+			if !(v > 0) || math.IsInf(v, 0) {
+				return
+			}
+		}
+		m := &BGBB{Alpha: a, Beta: b, Gamma: g, Delta: d}
+		if p := m.PAlive(x, tx, n); !math.IsNaN(p) && !(p >= 0 && p <= 1) {
+			t.Fatalf("PAlive = %v", p)
+		}
+		if e := m.ConditionalPurchases(tt, x, tx, n); e < 0 {
+			t.Fatalf("ConditionalPurchases = %v", e)
+		}
+		if e := m.ExpectedPurchases(tt); e < 0 {
+			t.Fatalf("ExpectedPurchases = %v", e)
+		}
+		if p := m.PMF(x, n); p < 0 || p > 1 {
+			t.Fatalf("PMF = %v", p)
+		}
+	})
+}
+
+func FuzzMarkovCLV(f *testing.F) {
+	f.Add([]byte{3, 7, 0, 0, 0, 9, 40, 0}, 0.2, 10)
+	f.Add([]byte{1, 255, 255, 255}, -0.5, -1)
+	f.Add([]byte{2, 1, 1, 1, 1, 5, 5}, 0.0, 5000)
+	f.Fuzz(func(t *testing.T, b []byte, d float64, horizon int) {
+		if len(b) == 0 {
+			return
+		}
+		s := int(b[0]%6) + 1
+		b = b[1:]
+		if len(b) < s*s+s {
+			return
+		}
+		// Row weights from bytes, normalised; a 0xFF byte injects a NaN.
+		p := mat.NewDense(s, s, nil)
+		for i := range s {
+			sum := 0.0
+			for j := range s {
+				sum += float64(b[i*s+j])
+			}
+			for j := range s {
+				v := float64(b[i*s+j]) / sum
+				if b[i*s+j] == 0xFF {
+					v = math.NaN()
+				}
+				p.Set(i, j, v)
+			}
+		}
+		r := make([]float64, s)
+		for i := range r {
+			r[i] = float64(b[s*s+i]) - 100
+		}
+		horizon %= 1 << 24
+		v, err := MarkovCLV(p, r, d, horizon)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) || v != nil {
+				t.Fatalf("v = %v, err = %v", v, err)
+			}
+			return
+		}
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				t.Fatalf("non-finite value %v", v)
+			}
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
 	"pgregory.net/rapid"
 )
 
@@ -163,6 +164,147 @@ func TestPropGammaGammaExpectedValueBetweenMeans(t *testing.T) {
 		// A credibility-weighted average of the population mean and mx.
 		if got < lo*(1-1e-12) || got > hi*(1+1e-12) {
 			t.Fatalf("ExpectedValue(%v, %v) = %v outside [%v, %v]", x, mx, got, lo, hi)
+		}
+	})
+}
+
+// bgbbGenModel draws a BG/BB model with parameters in [0.1, 20].
+func bgbbGenModel() *rapid.Generator[*BGBB] {
+	return rapid.Custom(func(t *rapid.T) *BGBB {
+		return &BGBB{
+			Alpha: rapid.Float64Range(0.1, 20).Draw(t, "alpha"),
+			Beta:  rapid.Float64Range(0.1, 20).Draw(t, "beta"),
+			Gamma: rapid.Float64Range(0.1, 20).Draw(t, "gamma"),
+			Delta: rapid.Float64Range(0.1, 20).Draw(t, "delta"),
+		}
+	})
+}
+
+// bgbbGenHistory draws a possible (x, t_x, n) history.
+func bgbbGenHistory() *rapid.Generator[[3]float64] {
+	return rapid.Custom(func(t *rapid.T) [3]float64 {
+		n := rapid.IntRange(0, 60).Draw(t, "n")
+		tx := rapid.IntRange(0, n).Draw(t, "tx")
+		x := 0
+		if tx > 0 {
+			x = rapid.IntRange(1, tx).Draw(t, "x")
+		}
+		return [3]float64{float64(x), float64(tx), float64(n)}
+	})
+}
+
+func TestPropBGBBPAliveInUnitInterval(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := bgbbGenModel().Draw(t, "model")
+		h := bgbbGenHistory().Draw(t, "history")
+		p := m.PAlive(h[0], h[1], h[2])
+		if !(p >= 0 && p <= 1) {
+			t.Fatalf("PAlive%v = %v", h, p)
+		}
+		// Active through the last opportunity: more likely alive than a
+		// customer with the same x whose last transaction was earlier.
+		if h[0] > 0 && h[1] < h[2] && h[0] <= h[1] {
+			if q := m.PAlive(h[0], h[2], h[2]); q < p*(1-1e-12) {
+				t.Fatalf("PAlive(%v, n, n) = %v < PAlive%v = %v", h[0], q, h, p)
+			}
+		}
+	})
+}
+
+func TestPropBGBBConditionalNonNegativeIncreasing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := bgbbGenModel().Draw(t, "model")
+		h := bgbbGenHistory().Draw(t, "history")
+		t1 := float64(rapid.IntRange(0, 100).Draw(t, "t1"))
+		t2 := t1 + float64(rapid.IntRange(0, 100).Draw(t, "dt"))
+		e1, e2 := m.ConditionalPurchases(t1, h[0], h[1], h[2]), m.ConditionalPurchases(t2, h[0], h[1], h[2])
+		if !(e1 >= 0) || e2 < e1 || e2 > t2 {
+			t.Fatalf("ConditionalPurchases(%v | %v) = %v, (%v) = %v", t1, h, e1, t2, e2)
+		}
+	})
+}
+
+// markovGenChain draws a row-stochastic s×s matrix (2 ≤ s ≤ 6) and
+// non-negative per-state rewards.
+func markovGenChain() *rapid.Generator[markovChainCase] {
+	return rapid.Custom(func(t *rapid.T) markovChainCase {
+		s := rapid.IntRange(2, 6).Draw(t, "states")
+		p := mat.NewDense(s, s, nil)
+		for i := range s {
+			w := rapid.SliceOfN(rapid.Float64Range(0, 1), s, s).Draw(t, "weights")
+			sum := 0.0
+			for _, v := range w {
+				sum += v
+			}
+			if sum == 0 {
+				w[i], sum = 1, 1
+			}
+			for j, v := range w {
+				p.Set(i, j, v/sum)
+			}
+		}
+		r := rapid.SliceOfN(rapid.Float64Range(0, 1000), s, s).Draw(t, "reward")
+		return markovChainCase{p: p, reward: r}
+	})
+}
+
+type markovChainCase struct {
+	p      *mat.Dense
+	reward []float64
+}
+
+func TestPropMarkovCLVDecreasingInDiscount(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := markovGenChain().Draw(t, "chain")
+		d1 := rapid.Float64Range(0.01, 1).Draw(t, "d1")
+		d2 := rapid.Float64Range(d1, 2).Draw(t, "d2")
+		for _, h := range []int{5, MarkovInfinite} {
+			v1, err1 := MarkovCLV(c.p, c.reward, d1, h)
+			v2, err2 := MarkovCLV(c.p, c.reward, d2, h)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			for i := range v1 {
+				if v2[i] > v1[i]*(1+1e-9)+1e-9 {
+					t.Fatalf("horizon %d state %d: V(d=%v) = %v < V(d=%v) = %v", h, i, d1, v1[i], d2, v2[i])
+				}
+			}
+		}
+	})
+}
+
+func TestPropMarkovCLVIncreasingInHorizon(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := markovGenChain().Draw(t, "chain")
+		d := rapid.Float64Range(0.01, 1).Draw(t, "d")
+		h := rapid.IntRange(0, 50).Draw(t, "horizon")
+		v1, _ := MarkovCLV(c.p, c.reward, d, h)
+		v2, _ := MarkovCLV(c.p, c.reward, d, h+1)
+		vi, _ := MarkovCLV(c.p, c.reward, d, MarkovInfinite)
+		for i := range v1 {
+			// Non-negative rewards: a longer horizon never loses value.
+			if v1[i] > v2[i]*(1+1e-12) || v2[i] > vi[i]*(1+1e-9)+1e-9 {
+				t.Fatalf("state %d: V^%d = %v, V^%d = %v, V^∞ = %v", i, h, v1[i], h+1, v2[i], vi[i])
+			}
+		}
+	})
+}
+
+func TestPropMarkovCLVIncreasingInRetention(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := rapid.Float64Range(0.01, 1e4).Draw(t, "margin")
+		d := rapid.Float64Range(0.01, 1).Draw(t, "d")
+		r1 := rapid.Float64Range(0, 1).Draw(t, "r1")
+		r2 := rapid.Float64Range(r1, 1).Draw(t, "r2")
+		v := func(r float64) float64 {
+			x, err := MarkovCLV(mat.NewDense(2, 2, []float64{r, 1 - r, 0, 1}), []float64{m, 0}, d, MarkovInfinite)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return x[0]
+		}
+		if v1, v2 := v(r1), v(r2); v1 > v2*(1+1e-12) {
+			t.Fatalf("V(r=%v) = %v > V(r=%v) = %v", r1, v1, r2, v2)
 		}
 	})
 }

@@ -83,6 +83,15 @@ func benchHistories(months int) [][]Snapshot {
 
 var benchSizes = []int{1e4, 1e5, 1e6}
 
+// sizeName names a power-of-ten size: "n=1e5".
+func sizeName(n int) string {
+	k := 0
+	for m := n; m >= 10 && m%10 == 0; m /= 10 {
+		k++
+	}
+	return fmt.Sprintf("n=1e%d", k)
+}
+
 func BenchmarkClassify(b *testing.B) {
 	pool := benchHistories(12)
 	var snaps []Snapshot
@@ -110,7 +119,7 @@ func BenchmarkTrack(b *testing.B) {
 	pool := benchHistories(months)
 	g, r := DefaultGraph(), DefaultRules()
 	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("n=%.0e", float64(n)), func(b *testing.B) {
+		b.Run(sizeName(n), func(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -137,7 +146,7 @@ func BenchmarkEstimateChain(b *testing.B) {
 		tracked[i] = j
 	}
 	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("n=%.0e", float64(n)), func(b *testing.B) {
+		b.Run(sizeName(n), func(b *testing.B) {
 			journeys := make([]Journey, n)
 			for i := range journeys {
 				journeys[i] = tracked[i%len(tracked)] // shares the transitions, read-only

@@ -49,6 +49,7 @@ type Chain struct {
 	abs   [NumStages][NumStages]float64 // P with Terminated absorbing
 	hit   [NumStages]float64            // P(ever reach Terminated)
 	tau   [NumStages]float64            // expected periods to Terminated
+	fund  *mat.Dense                    // fundamental matrix over the transient stages, or nil
 	dense *mat.Dense                    // P as a gonum matrix (never written after construction)
 }
 
@@ -287,6 +288,25 @@ func (ch *Chain) derive() {
 	ch.solve(canHit, func(i int) float64 { return ch.abs[i][term] }, ch.hit[:])
 	// t on the stages with certain absorption: (I − Q)t = 1.
 	ch.solve(sure, func(int) float64 { return 1 }, ch.tau[:])
+	ch.fund = nil
+	if allSure := sure[0] && sure[1] && sure[2] && sure[3] && sure[4]; allSure {
+		// Every stage is transient: N = (I − Q)⁻¹ exists (term is the last index).
+		const m = n - 1
+		a := mat.NewDense(m, m, nil)
+		for i := range m {
+			for j := range m {
+				v := -ch.abs[i][j]
+				if i == j {
+					v++
+				}
+				a.Set(i, j, v)
+			}
+		}
+		var inv mat.Dense
+		if err := inv.Inverse(a); err == nil {
+			ch.fund = &inv
+		}
+	}
 	for i := range n {
 		if i == term {
 			continue
@@ -345,6 +365,23 @@ func (ch *Chain) solve(in [NumStages]bool, b func(i int) float64, out []float64)
 	for r, i := range idx {
 		out[i] = x.AtVec(r)
 	}
+}
+
+// Fundamental returns a fresh copy of the fundamental matrix
+//
+//	N = (I − Q)⁻¹
+//
+// of the chain with Terminated absorbing (Grinstead & Snell 1997, §11.2),
+// where Q is P restricted to the five other stages (Prospect..Decline, row
+// and column s−1). N[i][j] is the expected number of periods spent in stage
+// j+1 before first reaching Terminated, starting from stage i+1; its row sums
+// are [Chain.ExpectedPeriodsToTerminated]. It is nil when some stage does not
+// reach Terminated with probability 1, since N then has infinite entries.
+func (ch *Chain) Fundamental() *mat.Dense {
+	if ch.fund == nil {
+		return nil
+	}
+	return mat.DenseCopyOf(ch.fund)
 }
 
 // Matrix returns a fresh copy of P as a 6×6 gonum matrix.

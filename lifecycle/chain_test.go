@@ -86,6 +86,48 @@ func TestChainClosedForm(t *testing.T) {
 	}
 }
 
+func TestChainFundamental(t *testing.T) {
+	t.Parallel()
+	c := smallChain(t)
+	// By hand, with Terminated absorbing: Prospect, Onboarding and Growth are
+	// left for good, so N[s][s] = 1/(1 − Pss) = 2, 2, 5. Maturity and Decline
+	// form a loop: m = 1 + 0.9m + 0.1d, d = 0.25m + 0.25d gives N[M][M] = 15,
+	// N[D][M] = 5; x = 0.9x + 0.1y, y = 1 + 0.25x + 0.25y gives N[M][D] =
+	// N[D][D] = 2. Row sums are the expected times 26, 24, 22, 17, 7.
+	want := [5][5]float64{
+		{2, 2, 5, 15, 2},
+		{0, 2, 5, 15, 2},
+		{0, 0, 5, 15, 2},
+		{0, 0, 0, 15, 2},
+		{0, 0, 0, 5, 2},
+	}
+	n := c.Fundamental()
+	if n == nil {
+		t.Fatal("Fundamental() = nil")
+	}
+	for i := range want {
+		sum := 0.0
+		for j := range want[i] {
+			sum += n.At(i, j)
+			if !scalar.EqualWithinAbsOrRel(n.At(i, j), want[i][j], closedFormTol, closedFormTol) {
+				t.Errorf("N[%d][%d] = %.15g, want %v", i, j, n.At(i, j), want[i][j])
+			}
+		}
+		if tau := c.ExpectedPeriodsToTerminated(Stage(i + 1)); !scalar.EqualWithinAbsOrRel(sum, tau, closedFormTol, closedFormTol) {
+			t.Errorf("row %d sums to %v, ExpectedPeriodsToTerminated %v", i, sum, tau)
+		}
+	}
+	n.Set(0, 0, 99) // a copy: the chain is unchanged
+	if c.Fundamental().At(0, 0) != 2 {
+		t.Error("Fundamental() returned shared state")
+	}
+	p := c.P
+	p[int(Maturity)-1] = [NumStages]float64{0, 0, 0, 1, 0, 0}
+	if inf, _ := NewChain(p, Day); inf.Fundamental() != nil {
+		t.Error("Fundamental() with an absorbing Maturity: want nil")
+	}
+}
+
 func TestChainForecastClosedForm(t *testing.T) {
 	t.Parallel()
 	c := smallChain(t)
@@ -211,9 +253,16 @@ func TestEstimateChainCounts(t *testing.T) {
 		// Terminated→Prospect win-back; D is needed as a row too.
 		journeyOf(60, sd{Terminated, 0}, sd{Prospect, 30}, sd{Decline, 59}),
 	}
+	before := make([]Journey, len(js))
+	for i, j := range js {
+		before[i] = Journey{Transitions: append([]Transition(nil), j.Transitions...), End: j.End}
+	}
 	c, err := EstimateChain(js, period)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, js); diff != "" {
+		t.Errorf("EstimateChain modified the journeys (-before +after):\n%s", diff)
 	}
 	var want [NumStages][NumStages]int64
 	add := func(from, to Stage, n int64) { want[from-1][to-1] += n }
@@ -486,6 +535,9 @@ func TestChainJSONRoundTrip(t *testing.T) {
 	if !cmp.Equal(c.Matrix().RawMatrix().Data, got.Matrix().RawMatrix().Data) {
 		t.Error("Matrix() differs after round trip")
 	}
+	if !cmp.Equal(c.Fundamental().RawMatrix().Data, got.Fundamental().RawMatrix().Data) {
+		t.Error("Fundamental() differs after round trip")
+	}
 	// Infinite derived values are not persisted, so a chain with +Inf
 	// expected times still encodes.
 	p := c.P
@@ -524,6 +576,7 @@ func TestChainConcurrentUse(t *testing.T) {
 				s := Stage(k%NumStages + 1)
 				_ = c.ExpectedPeriodsToTerminated(s) + c.PTerminated(s) + c.PTerminatedWithin(s, k+g) + c.ExpectedTimeIn(s)
 				_ = c.Matrix()
+				_ = c.Fundamental()
 				if got := c.Forecast([NumStages]float64{1, 0, 0, 0, 0, 0}, 12); got != want {
 					t.Errorf("goroutine %d: Forecast changed: %v", g, got)
 					return

@@ -48,7 +48,8 @@
 // customer counts) k periods ahead, [Chain.ExpectedTimeIn] gives the mean
 // sojourn per stage, and the absorption queries [Chain.PTerminatedWithin],
 // [Chain.PTerminated] and [Chain.ExpectedPeriodsToTerminated] use the
-// fundamental matrix of the chain with Terminated absorbing: they ask when
+// fundamental matrix ([Chain.Fundamental]) of the chain with Terminated
+// absorbing: they ask when
 // a customer is first lost, so the win-back row does not affect them, while
 // Forecast includes it.
 //

@@ -23,7 +23,8 @@ type Graph struct {
 	out [NumStages + 1]uint8
 }
 
-// DefaultGraph returns the transition graph of DESIGN's stage table:
+// DefaultGraph returns the standard transition graph of a financial-services
+// relationship:
 //
 //   - every forward move (to a later stage), so that a stage may be skipped
 //     when the evidence jumps: Prospect→Growth when the first snapshot after

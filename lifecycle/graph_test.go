@@ -10,7 +10,7 @@ import (
 func TestDefaultGraphEdges(t *testing.T) {
 	t.Parallel()
 	P, O, G, M, D, T := Prospect, Onboarding, Growth, Maturity, Decline, Terminated
-	// DESIGN.md: every forward move, Decline back to Growth or Maturity, and
+	// The documented default: every forward move, Decline back to Growth or Maturity, and
 	// Terminated back to Prospect.
 	want := []Edge{
 		{P, O}, {P, G}, {P, M}, {P, D}, {P, T},
@@ -44,7 +44,7 @@ func TestGraphAllowed(t *testing.T) {
 		{Decline, Growth, true, "won back"},
 		{Decline, Maturity, true, "won back"},
 		{Terminated, Prospect, true, "win-back campaign"},
-		{Maturity, Growth, false, "backward move not in DESIGN's graph"},
+		{Maturity, Growth, false, "backward move not in the default graph"},
 		{Decline, Onboarding, false, "backward"},
 		{Terminated, Growth, false, "revival must go through Prospect"},
 		{0, Prospect, false, "unset stage"},

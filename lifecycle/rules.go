@@ -35,8 +35,10 @@ type Snapshot struct {
 	// and set FirstContact to the new contact.
 	Closed time.Time
 	// LastActivity is the date of the last customer-initiated transaction or
-	// contact. Zero means none since opening (for a prospect: none since
-	// FirstContact).
+	// contact. Zero means not recorded: an account holder with Transactions
+	// > 0 in the current window then counts as active (Inactive 0), one
+	// without as inactive since Opened; a prospect is measured from
+	// FirstContact.
 	LastActivity time.Time
 
 	// Transactions is the number of customer-initiated transactions in the
@@ -290,9 +292,10 @@ type Reason struct {
 //  2. No account (Opened zero or after AsOf): Terminated if the last contact
 //     (LastActivity or FirstContact) is at least TerminateAfter ago
 //     (RuleProspectLapsed), otherwise Prospect (RuleProspect).
-//  3. No activity (since LastActivity, or Opened if later or LastActivity is
-//     zero) for TerminateAfter → Terminated (RuleDormantTerminated); for
-//     DormantAfter → Decline (RuleDormant). Reason.Dormant is set in both.
+//  3. No activity (since LastActivity, or Opened if later; see
+//     Snapshot.LastActivity when it is zero) for TerminateAfter → Terminated
+//     (RuleDormantTerminated); for DormantAfter → Decline (RuleDormant).
+//     Reason.Dormant is set in both.
 //  4. Tenure < OnboardingPeriod → Onboarding (RuleOnboarding).
 //  5. At least DeclineSignals of the decline signals → Decline (RuleDecline).
 //  6. Tenure ≥ MatureAfter → Maturity (RuleMaturity), otherwise Growth
@@ -339,7 +342,9 @@ func (r *Rules) classify(s *Snapshot, why *Reason) Stage {
 		return Prospect
 	}
 	why.Tenure = s.AsOf.Sub(s.Opened)
-	why.Inactive = sinceClamped(s.AsOf, later(s.Opened, s.LastActivity))
+	if !s.LastActivity.IsZero() || s.Transactions == 0 {
+		why.Inactive = sinceClamped(s.AsOf, later(s.Opened, s.LastActivity))
+	} // else: transactions in the window but no date for them: active, Inactive 0
 	why.Dormant = r.DormantAfter > 0 && why.Inactive >= r.DormantAfter
 	switch {
 	case !s.Closed.IsZero() && !s.Closed.After(s.AsOf):

@@ -34,10 +34,15 @@ func TestClassify(t *testing.T) {
 		{"dormant", with(func(s *Snapshot) { s.LastActivity = asOf.AddDate(0, 0, -180) }), Decline, RuleDormant, "exactly DormantAfter"},
 		{"almost dormant", with(func(s *Snapshot) { s.LastActivity = asOf.AddDate(0, 0, -179) }), Growth, RuleGrowth, "one day short"},
 		{"dormant past limit", with(func(s *Snapshot) { s.LastActivity = asOf.AddDate(0, 0, -365) }), Terminated, RuleDormantTerminated, "exactly TerminateAfter"},
-		{"never active, old account", with(func(s *Snapshot) { s.LastActivity = time.Time{} }), Terminated, RuleDormantTerminated, "inactive since opening 400 days"},
+		{"never active, old account", with(func(s *Snapshot) { s.LastActivity, s.Transactions = time.Time{}, 0 }), Terminated, RuleDormantTerminated, "inactive since opening 400 days"},
+		{"activity date not recorded", with(func(s *Snapshot) { s.LastActivity = time.Time{} }), Growth, RuleGrowth, "transactions in the window count as activity"},
 		{"onboarding", with(func(s *Snapshot) { s.Opened = day(1000 - 89) }), Onboarding, RuleOnboarding, "tenure 89 < 90"},
 		{"onboarding ends", with(func(s *Snapshot) { s.Opened = day(1000 - 90) }), Growth, RuleGrowth, "tenure 90 = OnboardingPeriod"},
-		{"new and dormant", with(func(s *Snapshot) { s.Opened = day(1000 - 60); s.LastActivity = time.Time{}; s.AsOf = day(1000 + 130) }), Decline, RuleDormant, "no activity since opening 190 days ago; dormancy beats onboarding"},
+		{"new and dormant", with(func(s *Snapshot) {
+			s.Opened = day(1000 - 60)
+			s.LastActivity, s.Transactions = time.Time{}, 0
+			s.AsOf = day(1000 + 130)
+		}), Decline, RuleDormant, "no activity since opening 190 days ago; dormancy beats onboarding"},
 		{"two decline signals", with(func(s *Snapshot) { s.Transactions = 7; s.Products = 2 }), Decline, RuleDecline, "-30% transactions and fewer products"},
 		{"one decline signal", with(func(s *Snapshot) { s.Transactions = 7 }), Growth, RuleGrowth, "one signal is not enough"},
 		{"drop short of limit", with(func(s *Snapshot) { s.Transactions = 8; s.Value = 500 }), Growth, RuleGrowth, "-20% is not a signal, -50% is: one signal"},

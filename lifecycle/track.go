@@ -123,7 +123,8 @@ func softStage(s Stage) bool { return s == Growth || s == Maturity || s == Decli
 // Index the offending snapshot; the returned Journey then holds the moves
 // before it, for inspection.
 //
-// Track is O(len(history)) and allocates only the Journey's transitions.
+// Track is O(len(history)) and allocates only the Journey's transitions (and
+// a scratch index for histories with more than 16 stage changes).
 // The history is not modified or retained.
 func Track(g *Graph, r Rules, history []Snapshot) (Journey, error) {
 	c := checker("Track")
@@ -145,30 +146,45 @@ func Track(g *Graph, r Rules, history []Snapshot) (Journey, error) {
 	if g == nil {
 		g = &defaultGraph
 	}
-	j := Journey{Transitions: make([]Transition, 1, 4), End: history[len(history)-1].AsOf}
-	first := &j.Transitions[0]
-	first.To, first.At = r.classify(&history[0], &first.Reason), history[0].AsOf
-	st := first.To
+	// First pass: the snapshot index of every stage change, in a stack
+	// buffer for typical histories. Second pass: classify those snapshots
+	// again for their reasons, into a journey allocated at its exact size.
+	var buf [16]int
+	at := buf[:0]
 	var why Reason
+	cur := r.classify(&history[0], &why)
+	at = append(at, 0)
 	// The first stage was entered before observation began, so it is never held.
-	cur, entered := st, -r.MinPeriods
+	entered, held := -r.MinPeriods, 0
+	var illegal *InputError
 	for i := 1; i < len(history); i++ {
-		st = r.classify(&history[i], &why)
+		st := r.classify(&history[i], &why)
 		if st == cur {
 			continue
 		}
 		if r.MinPeriods > 1 && i-entered < r.MinPeriods && softStage(cur) && softStage(st) {
-			j.Held++
+			held++
 			continue
 		}
 		if !g.Allowed(cur, st) {
-			j.End = history[i-1].AsOf
-			e := c.Fail("history", i, cur.String()+"→"+st.String(), "move not allowed by the graph ("+why.Rule.String()+")")
-			e.Kind = ErrIllegalTransition
-			return j, e
+			illegal = c.Fail("history", i, cur.String()+"→"+st.String(), "move not allowed by the graph ("+why.Rule.String()+")")
+			illegal.Kind = ErrIllegalTransition
+			break
 		}
-		j.Transitions = append(j.Transitions, Transition{From: cur, To: st, At: history[i].AsOf, Reason: why})
+		at = append(at, i)
 		cur, entered = st, i
+	}
+	j := Journey{Transitions: make([]Transition, len(at)), End: history[len(history)-1].AsOf, Held: held}
+	var prev Stage
+	for k, i := range at {
+		tr := &j.Transitions[k]
+		tr.From, tr.At = prev, history[i].AsOf
+		tr.To = r.classify(&history[i], &tr.Reason)
+		prev = tr.To
+	}
+	if illegal != nil {
+		j.End = history[illegal.Index-1].AsOf
+		return j, illegal
 	}
 	return j, nil
 }

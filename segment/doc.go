@@ -5,6 +5,8 @@
 //	rows, err := segment.DefaultPyramid().Summarize(revenue, tier)
 //	scores, err := segment.ScoreRFM(rfm, 5)                  // R, F, M in 1..5
 //	g, err := segment.Gini(revenue)
+//	z, scale, err := segment.Standardize(features)
+//	m, err := segment.KMeans(z, 8, &segment.KMeansOptions{Seed: 1, Workers: runtime.GOMAXPROCS(0)})
 //
 // # Models
 //
@@ -18,6 +20,10 @@
 //     (Champions … Lost) from the R/F grid.
 //   - Concentration: [Lorenz], [Gini] and [TopShare] ("what share of value do
 //     the top 20 % hold").
+//   - Behavioural clusters: [Standardize] z-scores the features, [KMeans]
+//     clusters them (k-means++ seeding, Lloyd iterations, restarts),
+//     [Clustering.Predict] scores new customers, and [Silhouette] measures
+//     the separation.
 //   - Migration: [Migration] and [MigrationCounts] tabulate how customers
 //     move between tiers or segments from one period to the next.
 //
@@ -38,11 +44,17 @@
 // mismatched lengths, labels out of range) returns an error that wraps
 // [ErrInvalidInput]; errors.As with an *[InputError] gives the field and
 // index, as in "segment: ScoreRFM: in.Recency[17] = -3: must be ≥ 0". Data
-// never causes a panic.
+// never causes a panic. [KMeans] returns its model together with
+// [ErrNotConverged] when the iteration limit is reached first.
 //
 // # Concurrency
 //
-// Functions are safe to call concurrently and start no goroutines.
+// Functions are safe to call concurrently. A *[Clustering] and a
+// *[Standardizer] are immutable and safe for concurrent use, and both
+// round-trip through encoding/json. [KMeans] starts goroutines only when
+// KMeansOptions.Workers > 1, and its result is identical for every Workers
+// value: randomness comes from KMeansOptions.Seed only, and partial sums are
+// merged in a fixed order.
 //
 // # References
 //

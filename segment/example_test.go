@@ -118,3 +118,49 @@ func ExampleMigration() {
 	// ⎢0.33  0.33  0.33⎥
 	// ⎣0.00  0.00  1.00⎦
 }
+
+func ExampleKMeans() {
+	// Monthly card spend and branch visits of eight customers: two habits.
+	x := mat.NewDense(8, 2, []float64{
+		2100, 0, 2500, 1, 1900, 0, 2300, 1, // spend a lot, never visit
+		150, 6, 90, 8, 200, 7, 120, 5, // spend little, visit often
+	})
+	z, scale, err := segment.Standardize(x)
+	if err != nil {
+		panic(err)
+	}
+	m, err := segment.KMeans(z, 2, &segment.KMeansOptions{Seed: 1, Restarts: 3})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("labels:", m.Labels, "sizes:", m.Size)
+	centers := mat.NewDense(2, 2, append(append([]float64(nil), m.Centers[0]...), m.Centers[1]...))
+	orig, err := scale.Inverse(centers)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("centers in original units:\n%.1f\n", mat.Formatted(orig))
+
+	// A new customer, scaled the same way.
+	nz, err := scale.Transform(mat.NewDense(1, 2, []float64{1800, 2}))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("new customer joins cluster", m.Predict(nz.RawRowView(0)))
+	// Output:
+	// labels: [0 0 0 0 1 1 1 1] sizes: [4 4]
+	// centers in original units:
+	// ⎡2200.0     0.5⎤
+	// ⎣ 140.0     6.5⎦
+	// new customer joins cluster 0
+}
+
+func ExampleSilhouette() {
+	x := mat.NewDense(6, 1, []float64{1, 2, 3, 20, 21, 22})
+	s, err := segment.Silhouette(x, []int{0, 0, 0, 1, 1, 1}, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("mean silhouette %.3f\n", s)
+	// Output: mean silhouette 0.930
+}

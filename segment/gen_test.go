@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"gonum.org/v1/gonum/mat"
 	"pgregory.net/rapid"
 )
 
@@ -60,4 +61,20 @@ func genRFM() *rapid.Generator[[]RFM] {
 // genLabels draws n labels in [0, k).
 func genLabels(n, k int) *rapid.Generator[[]int] {
 	return rapid.SliceOfN(rapid.IntRange(0, k-1), n, n)
+}
+
+// genFeatures draws an n × d feature matrix (n in 1..60, d in 1..4) with
+// values from a small grid (duplicate rows are common) or continuous.
+func genFeatures() *rapid.Generator[*mat.Dense] {
+	return rapid.Custom(func(t *rapid.T) *mat.Dense {
+		n := rapid.IntRange(1, 60).Draw(t, "n")
+		d := rapid.IntRange(1, 4).Draw(t, "d")
+		var elem *rapid.Generator[float64]
+		if rapid.Bool().Draw(t, "grid") {
+			elem = rapid.Map(rapid.IntRange(-3, 3), func(i int) float64 { return float64(i) })
+		} else {
+			elem = rapid.Float64Range(-100, 100)
+		}
+		return mat.NewDense(n, d, rapid.SliceOfN(elem, n*d, n*d).Draw(t, "x"))
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
 )
 
@@ -214,6 +215,101 @@ func TestPropMigrationRowsSumToOne(t *testing.T) {
 			}
 			if want := map[bool]float64{true: 1, false: 0}[has[i]]; math.Abs(sum-want) > 1e-12 {
 				t.Fatalf("row %d sums to %v, want %v", i, sum, want)
+			}
+		}
+	})
+}
+
+func TestPropKMeansLabelsAreNearestCenters(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		x := genFeatures().Draw(t, "x")
+		n, _ := x.Dims()
+		k := rapid.IntRange(1, n).Draw(t, "k")
+		m, err := KMeans(x, k, &KMeansOptions{Seed: rapid.Uint64().Draw(t, "seed"), Restarts: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := make([]int, k)
+		inertia := 0.0
+		for i, l := range m.Labels {
+			row := x.RawRowView(i)
+			if p := m.Predict(row); p != l {
+				t.Fatalf("row %d: label %d, nearest center %d", i, l, p)
+			}
+			size[l]++
+			inertia += sqDist(row, m.Centers[l])
+		}
+		if diff := cmp.Diff(size, m.Size); diff != "" {
+			t.Fatalf("Size mismatch (-counted +got):\n%s", diff)
+		}
+		if math.Abs(inertia-m.Inertia) > 1e-9*(1+inertia) {
+			t.Fatalf("Inertia = %v, recomputed %v", m.Inertia, inertia)
+		}
+	})
+}
+
+func TestPropKMeansWorkersInvariant(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		x := genFeatures().Draw(t, "x")
+		n, _ := x.Dims()
+		k := rapid.IntRange(1, n).Draw(t, "k")
+		seed := rapid.Uint64().Draw(t, "seed")
+		// Small chunks, so that small inputs have several to merge.
+		chunk := rapid.IntRange(1, 16).Draw(t, "chunk")
+		a, errA := kmeans(x, k, &KMeansOptions{Seed: seed}, chunk)
+		b, errB := kmeans(x, k, &KMeansOptions{Seed: seed, Workers: rapid.IntRange(2, 5).Draw(t, "workers")}, chunk)
+		if errA != nil || errB != nil {
+			t.Fatal(errA, errB)
+		}
+		if diff := cmp.Diff(a, b, cmpopts.IgnoreUnexported(Clustering{})); diff != "" {
+			t.Fatalf("result depends on Workers (-sequential +parallel):\n%s", diff)
+		}
+	})
+}
+
+func TestPropSilhouetteInRange(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		x := genFeatures().Draw(t, "x")
+		n, _ := x.Dims()
+		if n < 2 {
+			t.Skip("need 2 rows")
+		}
+		labels := genLabels(n, 3).Draw(t, "labels")
+		labels[0], labels[1] = 0, 1 // at least 2 clusters
+		s, err := Silhouette(x, labels, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s < -1 || s > 1 {
+			t.Fatalf("silhouette %v outside [-1, 1]", s)
+		}
+	})
+}
+
+func TestPropStandardizedColumnsHaveMeanZeroSDOne(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		x := genFeatures().Draw(t, "x")
+		n, d := x.Dims()
+		z, s, err := Standardize(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range d {
+			mean, ss := 0.0, 0.0
+			for i := range n {
+				mean += z.At(i, j)
+			}
+			mean /= float64(n)
+			for i := range n {
+				ss += (z.At(i, j) - mean) * (z.At(i, j) - mean)
+			}
+			if math.Abs(mean) > 1e-12 {
+				t.Fatalf("column %d: mean %v", j, mean)
+			}
+			if n > 1 && s.SD[j] > 0 {
+				if sd := math.Sqrt(ss / float64(n-1)); math.Abs(sd-1) > 1e-12 {
+					t.Fatalf("column %d: sd %v", j, sd)
+				}
 			}
 		}
 	})

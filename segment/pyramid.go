@@ -263,8 +263,8 @@ type TierSummary struct {
 // outside [0, 1]; it is 0 for every tier when the total value is 0.
 //
 // It returns an error wrapping [ErrInvalidInput] if value is empty, the
-// lengths differ, a value is NaN or ±Inf, k < 1 or a tier is outside
-// [0, k). It runs in O(n) time.
+// lengths differ, a value is NaN or ±Inf, a sum of values overflows, k < 1
+// or a tier is outside [0, k). It runs in O(n) time.
 func SummarizeTiers(value []float64, tier []int, k int) ([]TierSummary, error) {
 	return summarizeTiers(checker("SummarizeTiers"), value, tier, k)
 }
@@ -315,6 +315,14 @@ func summarizeTiers(c check.Checker, value []float64, tier []int, k int) ([]Tier
 		r.Customers++
 		r.Value += v
 		total += v
+	}
+	if math.IsInf(total, 0) || math.IsNaN(total) {
+		return nil, c.Fail("value", -1, "", "sum overflows float64")
+	}
+	for t := range rows {
+		if math.IsInf(rows[t].Value, 0) {
+			return nil, c.Fail("value", -1, "", "sum of tier "+strconv.Itoa(t)+" overflows float64")
+		}
 	}
 	n := float64(len(value))
 	for t := range rows {

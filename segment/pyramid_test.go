@@ -287,6 +287,7 @@ func TestSummarizeTiers(t *testing.T) {
 		{"tier out of range", value, []int{0, 1, 1, 2, 2, 2, 2, 4}, 4, "tier", 7},
 		{"negative tier", value, []int{0, -1, 1, 2, 2, 2, 2, 2}, 4, "tier", 1},
 		{"Inf value", []float64{math.Inf(-1)}, []int{0}, 1, "value", 0},
+		{"overflowing sum", []float64{math.MaxFloat64, math.MaxFloat64}, []int{0, 0}, 1, "value", -1},
 	}
 	for _, tc := range errTests {
 		_, err := SummarizeTiers(tc.value, tc.tier, tc.k)

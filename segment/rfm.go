@@ -73,31 +73,35 @@ func ScoreRFM(in []RFM, bins int) ([]RFMScore, error) {
 		}
 	}
 	n := len(in)
-	out := make([]RFMScore, n)
+	// One scorer per dimension; recency is negated so that larger is better
+	// on every dimension (negation is exact). The selection path copies its
+	// few thresholds out of buf, so one scratch buffer serves all three;
+	// the sorted path keeps its buffer.
+	var sc [3]scorer
 	buf := make([]float64, n)
-	var s scorer
-	// Recency is negated so that larger is better on every dimension;
-	// negation is exact.
-	for i, r := range in {
-		buf[i] = -r.Recency
+	for dim := range sc {
+		if dim > 0 && bins > exactScoreBins {
+			buf = make([]float64, n)
+		}
+		switch dim {
+		case 0:
+			for i, r := range in {
+				buf[i] = -r.Recency
+			}
+		case 1:
+			for i, r := range in {
+				buf[i] = r.Frequency
+			}
+		case 2:
+			for i, r := range in {
+				buf[i] = r.Monetary
+			}
+		}
+		sc[dim].prepare(buf, bins)
 	}
-	s.prepare(buf, bins)
+	out := make([]RFMScore, n)
 	for i, r := range in {
-		out[i].R = s.score(-r.Recency)
-	}
-	for i, r := range in {
-		buf[i] = r.Frequency
-	}
-	s.prepare(buf, bins)
-	for i, r := range in {
-		out[i].F = s.score(r.Frequency)
-	}
-	for i, r := range in {
-		buf[i] = r.Monetary
-	}
-	s.prepare(buf, bins)
-	for i, r := range in {
-		out[i].M = s.score(r.Monetary)
+		out[i] = RFMScore{R: sc[0].score(-r.Recency), F: sc[1].score(r.Frequency), M: sc[2].score(r.Monetary)}
 	}
 	return out, nil
 }
@@ -135,6 +139,10 @@ func (s *scorer) prepare(buf []float64, bins int) {
 		s.sorted = buf
 		return
 	}
+	if s.ranks == nil {
+		s.ranks = make([]int, 0, bins-1)
+		s.threshold = make([]float64, 0, bins-1)
+	}
 	s.ranks = s.ranks[:0]
 	for k := 1; k < bins; k++ {
 		m := (k*n + bins - 1) / bins // ⌈k·n/bins⌉ >= 1
@@ -168,9 +176,8 @@ func (s *scorer) score(v float64) int {
 // score grid; see [RFMScore.Segment]. The zero value means "no segment".
 type RFMSegment uint8
 
-// The segments of the recency (R) × frequency (F) grid on 1..5 scores, as
-// popularised by marketing practice (Putler's and many others' RFM guides).
-// Rows are R, columns F:
+// The eleven segments of the recency (R) × frequency (F) grid on 1..5
+// scores that are widely used in marketing practice. Rows are R, columns F:
 //
 //	R\F   1                 2                 3                 4                5
 //	5     New               Potential loyal.  Potential loyal.  Champions        Champions

@@ -15,6 +15,7 @@ import (
 // a snapshot of 10,000 customers of a European bank, with whether each had
 // left (Exited) and how many whole years they had been a customer (Tenure).
 type bankRow struct {
+	CustomerID  string
 	CreditScore float64
 	Geography   string // France, Germany or Spain
 	Female      bool
@@ -29,7 +30,7 @@ type bankRow struct {
 }
 
 // bankColumns are the columns the tutorial reads; others are ignored.
-var bankColumns = []string{"CreditScore", "Geography", "Gender", "Age", "Tenure", "Balance",
+var bankColumns = []string{"CustomerId", "CreditScore", "Geography", "Gender", "Age", "Tenure", "Balance",
 	"NumOfProducts", "HasCrCard", "IsActiveMember", "EstimatedSalary", "Exited"}
 
 // loadBank reads the table with encoding/csv, finding columns by their
@@ -69,6 +70,7 @@ func loadBank(path string) ([]bankRow, error) {
 		line, _ := r.FieldPos(0)
 		p := fieldParser{rec: rec, col: col}
 		row := bankRow{
+			CustomerID:  p.text("CustomerId"),
 			CreditScore: p.number("CreditScore", 0, 1000),
 			Geography:   p.text("Geography"),
 			Age:         p.number("Age", 0, 150),

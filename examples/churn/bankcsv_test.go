@@ -29,7 +29,7 @@ func TestLoadBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := bankRow{CreditScore: 608, Geography: "Spain", Age: 41, Tenure: 1, Balance: 83807.86, Products: 1, Active: true, Salary: 112542.58}
+	want := bankRow{CustomerID: "15647311", CreditScore: 608, Geography: "Spain", Age: 41, Tenure: 1, Balance: 83807.86, Products: 1, Active: true, Salary: 112542.58}
 	if len(rows) != 2 || rows[1] != want || !rows[0].Female || !rows[0].Exited {
 		t.Errorf("loadBank() = %+v", rows)
 	}
@@ -43,7 +43,7 @@ func TestLoadBankErrors(t *testing.T) {
 	}{
 		{"empty", "", 0, "empty file"},
 		{"no rows", bankHeader, 0, "no data rows"},
-		{"missing column", "RowNumber,Age\n1,2\n", 1, `missing column "CreditScore"`},
+		{"missing column", "RowNumber,Age\n1,2\n", 1, `missing column "CustomerId"`},
 		{"bad number", bankHeader + "1,1,A,619,France,Female,42,2,0,1,1,1,1,1\n2,2,B,608,Spain,Male,forty,1,0,1,0,1,1,0\n", 3, "Age"},
 		{"bad flag", bankHeader + "1,1,A,619,France,Female,42,2,0,1,1,1,1,yes\n", 2, "Exited"},
 		{"bad gender", bankHeader + "1,1,A,619,France,F,42,2,0,1,1,1,1,1\n", 2, "Gender"},

@@ -36,6 +36,12 @@ type report struct {
 	written []string // charts written
 
 	journeys []lifecycle.Journey // per customer, from the lifecycle section
+
+	// From the segment section, per customer: the pyramid tier (-1 when not
+	// active at the end of the window) and the margin over the last 12 months.
+	tier      []int
+	value     []float64
+	tierNames []string
 }
 
 func run(args []string, w io.Writer) error {
@@ -62,7 +68,7 @@ func run(args []string, w io.Writer) error {
 	}
 	r := &report{p: p, w: w, plots: *plots}
 	r.overview(*seed)
-	for _, section := range []func() error{r.lifecycleSection, r.churnSection} {
+	for _, section := range []func() error{r.lifecycleSection, r.segmentSection, r.churnSection} {
 		if err := section(); err != nil {
 			return err
 		}

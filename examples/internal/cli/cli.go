@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -70,11 +71,25 @@ func Errorf(file string, line int, format string, args ...any) error {
 }
 
 // Table is a text table whose first column is left-aligned and whose other
-// columns are right-aligned, printed through text/tabwriter.
-type Table struct{ rows [][]string }
+// columns are right-aligned (unless marked with [Table.Left]), printed
+// through text/tabwriter.
+type Table struct {
+	rows [][]string
+	left map[int]bool
+}
 
 // NewTable starts a table with a header row.
-func NewTable(header ...string) *Table { return &Table{rows: [][]string{header}} }
+func NewTable(header ...string) *Table {
+	return &Table{rows: [][]string{header}, left: map[int]bool{0: true}}
+}
+
+// Left marks columns (0-based) to be left-aligned, for text.
+func (t *Table) Left(cols ...int) *Table {
+	for _, c := range cols {
+		t.left[c] = true
+	}
+	return t
+}
 
 // Row adds a row. A float64 cell prints with %.4g; format other numbers
 // before passing them to choose the precision.
@@ -92,25 +107,31 @@ func (t *Table) Row(cells ...any) {
 
 // Print writes the table, indented by two spaces.
 func (t *Table) Print(w io.Writer) {
-	width := 0
+	// Left-aligned columns are padded here to their width, so that the
+	// right alignment of text/tabwriter leaves them as they are.
+	width := map[int]int{}
 	for _, r := range t.rows {
-		if len(r) > 0 {
-			width = max(width, len([]rune(r[0])))
+		for c, cell := range r {
+			if t.left[c] {
+				width[c] = max(width[c], len([]rune(cell)))
+			}
 		}
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 0, ' ', tabwriter.AlignRight)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 0, ' ', tabwriter.AlignRight)
 	for _, r := range t.rows {
-		if len(r) == 0 {
-			fmt.Fprintln(tw)
-			continue
-		}
-		fmt.Fprintf(tw, "  %s%s\t", r[0], strings.Repeat(" ", width-len([]rune(r[0]))))
-		for _, c := range r[1:] {
-			fmt.Fprintf(tw, "  %s\t", c)
+		for c, cell := range r {
+			if t.left[c] {
+				cell += strings.Repeat(" ", width[c]-len([]rune(cell)))
+			}
+			fmt.Fprintf(tw, "  %s\t", cell)
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	for line := range strings.Lines(buf.String()) {
+		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
+	}
 }
 
 // Heading prints a section title underlined with '='.

@@ -59,6 +59,17 @@ func TestTable(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("Print() =\n%s\nwant\n%s", b.String(), want)
 	}
+	tb = NewTable("level", "action", "n").Left(1)
+	tb.Row("watch", "call", 12)
+	tb.Row("critical", "visit in person", 3)
+	b.Reset()
+	tb.Print(&b)
+	want = "  level     action            n\n" +
+		"  watch     call             12\n" +
+		"  critical  visit in person   3\n"
+	if b.String() != want {
+		t.Errorf("Print() with a left column =\n%s\nwant\n%s", b.String(), want)
+	}
 	if !strings.HasSuffix(b.String(), "\n") {
 		t.Error("no final newline")
 	}
