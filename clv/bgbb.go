@@ -174,7 +174,7 @@ func bgbbLBeta(a, b float64) float64 {
 }
 
 // bgbbLogLik returns ln L(α, β, γ, δ | x, t_x, n), the BG/BB likelihood of
-// one history (FHS 2010 §3):
+// one history (FHS 2010):
 //
 //	L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 //	  + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ),
@@ -285,7 +285,7 @@ func bgbbHistory(x, tx, n float64) (int, int, int, bool) {
 }
 
 // PAlive returns the probability that a customer with history (x, t_x, n)
-// is still alive at opportunity n+1 (FHS 2010 §4):
+// is still alive at opportunity n+1 (FHS 2010):
 //
 //	B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L(α, β, γ, δ | x, t_x, n).
 //
@@ -304,7 +304,7 @@ func (m *BGBB) PAlive(x, tx, n float64) float64 {
 // bgbbSumSurvival returns Σ_{k=from+1}^{from+t} B(γ, δ+k)/B(γ, δ), the
 // expected number of opportunities from+1 … from+t at which a new customer
 // is still alive. Up to 10,000 terms are summed directly; beyond, the
-// closed form (FHS 2010 §4)
+// closed form (FHS 2010)
 //
 //	δ/(γ−1) · Γ(γ+δ)/Γ(1+δ) · [Γ(1+δ+from)/Γ(γ+δ+from) − Γ(1+δ+from+t)/Γ(γ+δ+from+t)]
 //
@@ -358,7 +358,7 @@ func bgbbSumSurvivalFrom(g, d, n, t float64) float64 {
 
 // ExpectedPurchases returns the expected number of transactions of a new
 // customer in the first t opportunities after the first transaction (FHS
-// 2010 §4): α/(α+β) · Σ_{k=1}^{t} B(γ, δ+k)/B(γ, δ). t is rounded down to
+// 2010): α/(α+β) · Σ_{k=1}^{t} B(γ, δ+k)/B(γ, δ). t is rounded down to
 // a whole number of opportunities; t ≤ 0 gives 0, t = +Inf the expected
 // lifetime total (+Inf when γ ≤ 1), NaN gives NaN.
 func (m *BGBB) ExpectedPurchases(t float64) float64 {
@@ -378,7 +378,7 @@ func (m *BGBB) ExpectedPurchases(t float64) float64 {
 
 // ConditionalPurchases returns the expected number of transactions in the
 // next t opportunities (n+1 … n+t) of a customer with history (x, t_x, n)
-// (FHS 2010 §4):
+// (FHS 2010):
 //
 //	1/L · B(α+x+1, β+n−x)/B(α,β) · Σ_{k=n+1}^{n+t} B(γ, δ+k)/B(γ,δ).
 //
@@ -408,7 +408,7 @@ func (m *BGBB) ConditionalPurchases(t, x, tx, n float64) float64 {
 }
 
 // PMF returns P(X(n) = x), the probability that a new customer makes x
-// repeat transactions in the first n opportunities (FHS 2010 §4):
+// repeat transactions in the first n opportunities (FHS 2010):
 //
 //	C(n,x) B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 //	  + Σ_{i=x}^{n−1} C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ).

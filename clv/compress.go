@@ -34,8 +34,6 @@ func compressSummaries(s []Summary) *btydTerms {
 	tm := &btydTerms{n: float64(len(s))}
 	for i := range s {
 		k := key{s[i].Frequency, s[i].Recency, s[i].T}
-		tm.sumX += k.x
-		tm.sumT += k.t
 		j, ok := idx[k]
 		if !ok {
 			j = int32(len(keys))
@@ -75,5 +73,9 @@ func compressSummaries(s []Summary) *btydTerms {
 		}
 		return cmp.Compare(a.ti, b.ti)
 	})
+	for _, r := range tm.rows {
+		tm.sumX += r.w * xs[r.xi]
+		tm.sumT += r.w * times[r.ti]
+	}
 	return tm
 }

@@ -41,8 +41,7 @@ type SBG struct {
 	Converged bool    // whether the fit met its convergence criterion
 }
 
-// FitSBG fits the sBG model by maximum likelihood (Fader & Hardie 2007,
-// §4) to a survivor series: alive[0] is the size of the cohort at the
+// FitSBG fits the sBG model by maximum likelihood (Fader & Hardie 2007) to a survivor series: alive[0] is the size of the cohort at the
 // start and alive[t] the number still active at the end of period t. Counts
 // need not be integers (survivors per 1,000 are fine). The log-likelihood is
 //
