@@ -173,7 +173,10 @@ func (m *SBG) Retention(t float64) float64 {
 // Payments are made at the start of each period, so the payment at the next
 // renewal is not discounted; the expected residual value is m·DERL for a
 // margin m per period. A customer just acquired, who has paid for period 1,
-// has renewals = 0. DERL grows with renewals (survivors are the loyal
+// has renewals = 0. With the timing of [Simple] (first margin at the end of
+// period 1, discounted once) the value is m·DERL(d, 0)/(1+d) = m·(DEL(d) − 1),
+// which for a homogeneous cohort (constant retention r) equals
+// Simple(m, r, d). DERL grows with renewals (survivors are the loyal
 // customers) and falls with d.
 //
 // d is the discount rate per period. It returns an error wrapping
