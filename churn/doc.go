@@ -22,6 +22,8 @@
 // ([Curve.Median], [Curve.Quantile]; +Inf when not reached), pointwise
 // confidence bands on R's three scales ([Curve.Band] with [Log], [LogLog],
 // [Plain]) and the restricted mean tenure up to a horizon ([Curve.RMST]).
+// [MergeCurves] combines curves estimated on disjoint shards of customers
+// into the pooled curve, from their risk tables alone.
 // [NelsonAalen] estimates the cumulative hazard with its variance.
 // [LogRank] and [LogRankStratified] test whether segments (k groups,
 // optionally within strata) churn at the same rate, as R's survdiff.

@@ -122,3 +122,19 @@ func Example_earlyWarning() {
 	// customer 1: P = 0.29, elevated value at risk     86
 	// first action for high: personalised retention offer (fee waiver or rate bonus)
 }
+
+// ExampleMergeCurves estimates the curve of two branches separately, then
+// of the whole bank, without pooling the customer records.
+func ExampleMergeCurves() {
+	north, _ := churn.KaplanMeier(tenure[:5], closed[:5], nil)
+	south, _ := churn.KaplanMeier(tenure[5:], closed[5:], nil)
+	bank, err := churn.MergeCurves(north, south)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pooled, _ := churn.KaplanMeier(tenure, closed, nil)
+	fmt.Printf("merged S(12) = %.3f, pooled S(12) = %.3f\n", bank.At(12), pooled.At(12))
+	// Output:
+	// merged S(12) = 0.571, pooled S(12) = 0.571
+}

@@ -243,3 +243,37 @@ func FuzzWarningAssess(f *testing.F) {
 		}
 	})
 }
+
+func FuzzMergeCurves(f *testing.F) {
+	f.Add([]byte{4, 1, 0, 8, 1, 0, 8, 0, 0, 12, 1, 0}, 2, []byte{1, 2, 3, 4})
+	f.Add([]byte{4, 1, 3, 8, 1, 0}, 1, []byte{255, 0, 1, 2})
+	f.Fuzz(func(t *testing.T, b []byte, cut int, raw []byte) {
+		duration, event, _ := fuzzSurv(b, false, false)
+		if cut < 0 || cut > len(duration) {
+			cut = len(duration) / 2
+		}
+		var curves []*Curve
+		for _, part := range [][2]int{{0, cut}, {cut, len(duration)}} {
+			if c, err := KaplanMeier(duration[part[0]:part[1]], event[part[0]:part[1]], nil); err == nil {
+				curves = append(curves, c)
+			}
+		}
+		// A hand-made, possibly malformed, curve.
+		if len(raw) >= 4 {
+			curves = append(curves, &Curve{
+				Time:     []float64{fuzzFloat(raw[0])},
+				AtRisk:   []float64{fuzzFloat(raw[1])},
+				Events:   []float64{fuzzFloat(raw[2])},
+				Censored: []float64{fuzzFloat(raw[3])},
+			})
+		}
+		m, err := MergeCurves(curves...)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("err = %v", err)
+			}
+			return
+		}
+		checkCurve(t, m)
+	})
+}

@@ -24,7 +24,7 @@ import (
 // ConditionalPurchases(t, x, tx, T)); the values must be whole numbers.
 //
 // A fitted BGBB is immutable, safe for concurrent use, and round-trips
-// through encoding/json.
+// through encoding/json; its prediction methods do not allocate.
 type BGBB struct {
 	Alpha, Beta  float64 // beta(α, β) distribution of the transaction probability p
 	Gamma, Delta float64 // beta(γ, δ) distribution of the dropout probability θ
@@ -174,7 +174,7 @@ func bgbbLBeta(a, b float64) float64 {
 }
 
 // bgbbLogLik returns ln L(α, β, γ, δ | x, t_x, n), the BG/BB likelihood of
-// one history (FHS 2010 §3):
+// one history (FHS 2010):
 //
 //	L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 //	  + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ),
@@ -252,6 +252,9 @@ func bgbbLogLik(a, b, g, d float64, x, tx, n int, grad *[4]float64) float64 {
 // It also returns l0, the log of the likelihood's first term (alive through
 // opportunity n), from which the predictions follow.
 func bgbbLogLikFast(a, b, g, d float64, x, tx, n int) (ll, l0 float64) {
+	if n <= bgbbProductMax {
+		return bgbbLogLikProduct(a, b, g, d, x, tx, n)
+	}
 	fx, fn, ftx := float64(x), float64(n), float64(tx)
 	lab, lgd := bgbbLBeta(a, b), bgbbLBeta(g, d)
 	l0 = bgbbLBeta(a+fx, b+fn-fx) - lab + bgbbLBeta(g, d+fn) - lgd
@@ -272,6 +275,72 @@ func bgbbLogLikFast(a, b, g, d float64, x, tx, n int) (ll, l0 float64) {
 	return l1 + math.Log1p(math.Exp(l0-l1)), l0
 }
 
+// bgbbProductMax is the largest n for which bgbbLogLikFast uses products
+// of ratios instead of lgamma.
+const bgbbProductMax = 1000
+
+// bgbbLogLikProduct is bgbbLogLikFast by products alone: for whole x, y,
+//
+//	B(α+x, β+y)/B(α, β) = (α)_x (β)_y / (α+β)_{x+y}, and
+//	B(γ, δ+k)/B(γ, δ)  = Π_{j<k} (δ+j)/(γ+δ+j),
+//
+// with every factor < 1, so the running products only shrink; they are
+// moved into a log accumulator before they can underflow.
+func bgbbLogLikProduct(a, b, g, d float64, x, tx, n int) (ll, l0 float64) {
+	fx := float64(x)
+	// First term: opportunities 1..n, x transactions, alive throughout.
+	// Factor k pairs the k-th rising-factorial factor of the numerator
+	// ((α)_x first, then (β)_{n−x}) with (α+β+k) and (δ+k)/(γ+δ+k).
+	prod, logAcc := 1.0, 0.0
+	// Survival to t_x and the p-part up to t_x are shared by all terms:
+	// record them when k reaches t_x.
+	var prodTx, logTx float64
+	for k := 0; k < n; k++ {
+		if k == tx {
+			prodTx, logTx = prod, logAcc
+		}
+		fk := float64(k)
+		num := b + fk - fx // (β)_{·} factor: a non-transaction
+		if k < x {
+			num = a + fk // (α)_{·} factor: a transaction
+		}
+		prod *= num * (d + fk) / ((a + b + fk) * (g + d + fk))
+		if prod < 1e-250 {
+			logAcc += math.Log(prod)
+			prod = 1
+		}
+	}
+	if tx == n {
+		prodTx, logTx = prod, logAcc
+	}
+	l0 = logAcc + math.Log(prod)
+	if tx == n {
+		return l0, l0
+	}
+	// Term i (death just before opportunity t_x+i+1, i = 0..n−t_x−1):
+	// the p-part has x transactions and t_x+i−x misses; the θ-part is
+	// B(γ+1, δ+t_x+i)/B(γ,δ) = γ/(γ+δ+t_x+i) · B(γ, δ+t_x+i)/B(γ,δ).
+	// The ordering above puts the x transactions first, so the product up
+	// to k = t_x+i already has the right p-part (x ≤ t_x).
+	sum := 0.0
+	p, lg, scale := prodTx, logTx, 1.0 // scale = e^{lg − logTx}
+	for j := tx; j < n; j++ {
+		fj := float64(j)
+		sum += p * scale * g / (g + d + fj)
+		p *= (b + fj - fx) * (d + fj) / ((a + b + fj) * (g + d + fj))
+		if p < 1e-250 {
+			lg += math.Log(p)
+			p = 1
+			scale = math.Exp(lg - logTx)
+		}
+	}
+	l1 := logTx + math.Log(sum)
+	if l0 > l1 {
+		return l0 + math.Log1p(math.Exp(l1-l0)), l0
+	}
+	return l1 + math.Log1p(math.Exp(l0-l1)), l0
+}
+
 // bgbbHistory converts a (x, t_x, n) history given as float64 and reports
 // whether it is a possible one: whole numbers, 0 ≤ x ≤ t_x ≤ n, and t_x = 0
 // exactly when x = 0.
@@ -285,7 +354,7 @@ func bgbbHistory(x, tx, n float64) (int, int, int, bool) {
 }
 
 // PAlive returns the probability that a customer with history (x, t_x, n)
-// is still alive at opportunity n+1 (FHS 2010 §4):
+// is still alive at opportunity n+1 (FHS 2010):
 //
 //	B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L(α, β, γ, δ | x, t_x, n).
 //
@@ -304,7 +373,7 @@ func (m *BGBB) PAlive(x, tx, n float64) float64 {
 // bgbbSumSurvival returns Σ_{k=from+1}^{from+t} B(γ, δ+k)/B(γ, δ), the
 // expected number of opportunities from+1 … from+t at which a new customer
 // is still alive. Up to 10,000 terms are summed directly; beyond, the
-// closed form (FHS 2010 §4)
+// closed form (FHS 2010)
 //
 //	δ/(γ−1) · Γ(γ+δ)/Γ(1+δ) · [Γ(1+δ+from)/Γ(γ+δ+from) − Γ(1+δ+from+t)/Γ(γ+δ+from+t)]
 //
@@ -358,7 +427,7 @@ func bgbbSumSurvivalFrom(g, d, n, t float64) float64 {
 
 // ExpectedPurchases returns the expected number of transactions of a new
 // customer in the first t opportunities after the first transaction (FHS
-// 2010 §4): α/(α+β) · Σ_{k=1}^{t} B(γ, δ+k)/B(γ, δ). t is rounded down to
+// 2010): α/(α+β) · Σ_{k=1}^{t} B(γ, δ+k)/B(γ, δ). t is rounded down to
 // a whole number of opportunities; t ≤ 0 gives 0, t = +Inf the expected
 // lifetime total (+Inf when γ ≤ 1), NaN gives NaN.
 func (m *BGBB) ExpectedPurchases(t float64) float64 {
@@ -378,7 +447,7 @@ func (m *BGBB) ExpectedPurchases(t float64) float64 {
 
 // ConditionalPurchases returns the expected number of transactions in the
 // next t opportunities (n+1 … n+t) of a customer with history (x, t_x, n)
-// (FHS 2010 §4):
+// (FHS 2010):
 //
 //	1/L · B(α+x+1, β+n−x)/B(α,β) · Σ_{k=n+1}^{n+t} B(γ, δ+k)/B(γ,δ).
 //
@@ -408,7 +477,7 @@ func (m *BGBB) ConditionalPurchases(t, x, tx, n float64) float64 {
 }
 
 // PMF returns P(X(n) = x), the probability that a new customer makes x
-// repeat transactions in the first n opportunities (FHS 2010 §4):
+// repeat transactions in the first n opportunities (FHS 2010):
 //
 //	C(n,x) B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 //	  + Σ_{i=x}^{n−1} C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ).

@@ -13,19 +13,20 @@ import (
 // GammaGamma is the Gamma-Gamma model of monetary value (Fader & Hardie
 // 2013, "The Gamma-Gamma Model of Monetary Value", note 025; Colombo &
 // Jiang 1999). A customer's transaction values are gamma(p, ν) with
-// scale 1/ν; ν varies across customers as gamma(q, γ). The mean m_x of a
-// customer's x transactions then has the marginal density of note 025 §3.
+// scale 1/ν; ν varies across customers as gamma with shape q and rate γ.
+// The mean m_x of a
+// customer's x transactions then has the marginal density of note 025.
 //
 // The model assumes that a customer's spend per transaction is independent
 // of how often they buy; check it with [FrequencyValueCorrelation] before
 // combining the model with a transaction model.
 //
 // A fitted GammaGamma is immutable, safe for concurrent use, and round-trips
-// through encoding/json.
+// through encoding/json; its prediction methods do not allocate.
 type GammaGamma struct {
 	P     float64 // shape of the per-transaction gamma distribution
 	Q     float64 // shape of the gamma mixing distribution of ν
-	Gamma float64 // scale parameter γ of the mixing distribution
+	Gamma float64 // rate parameter γ of the mixing distribution (E ν = q/γ)
 
 	// StdErr holds the asymptotic standard errors of P, Q and Gamma, from
 	// the inverse of the observed information (the numerical Hessian of the
@@ -46,13 +47,13 @@ type GammaGamma struct {
 // spend information and are skipped. opts may be nil.
 //
 // The likelihood is maximised over log-parameters by a damped Newton method
-// (analytic gradient, Hessian by differences of the gradient; see ggFit):
-// the fit has converged when the ∞-norm of the gradient of the mean
+// (analytic gradient, Hessian by differences of the gradient): the fit has converged when the ∞-norm of the gradient of the mean
 // negative log-likelihood (plus the opts.L2 penalty) in log-parameters is
 // ≤ opts.Tol and the remaining Newton step changes no parameter by more
-// than 0.1%. Bad input (see validateSummaries, plus MeanValue = 0
-// for a customer with Frequency > 0, or no customer with Frequency > 0)
-// returns an error wrapping [ErrInvalidInput]. If the optimiser stops before
+// than 0.1%. Bad input returns an error wrapping [ErrInvalidInput] that
+// names the field and row: empty s; a NaN, ±Inf or negative value;
+// Recency > T; Recency > 0 with Frequency = 0; MeanValue = 0 with
+// Frequency > 0; no customer with Frequency > 0; invalid opts. If the optimiser stops before
 // converging, FitGammaGamma returns the last model together with an error
 // wrapping [ErrNotConverged]: on ErrNotConverged the returned model is
 // non-nil, for inspection.
@@ -107,6 +108,39 @@ type ggData struct {
 	sumXLM float64   // Σ x ln m
 	sumLM  float64   // Σ ln m
 	sumXLX float64   // Σ x ln x
+
+	// The per-customer terms depend on γ alone, through the four sums
+	// below; the optimiser's difference steps in p and q reuse them.
+	cache [4]ggGammaSums
+	next  int
+}
+
+// ggGammaSums holds, for one γ, Σ x ln(γ+mx), Σ ln(γ+mx), Σ x/(γ+mx) and
+// Σ 1/(γ+mx) over the customers.
+type ggGammaSums struct {
+	g, xl, l, xr, r float64
+	ok              bool
+}
+
+// sums returns the γ-dependent sums, from the cache when possible.
+func (d *ggData) sums(g float64) ggGammaSums {
+	for _, c := range d.cache {
+		if c.ok && c.g == g {
+			return c
+		}
+	}
+	c := ggGammaSums{g: g, ok: true}
+	for i, x := range d.x {
+		den := g + d.m[i]*x
+		l, r := math.Log(den), 1/den
+		c.xl += x * l
+		c.l += l
+		c.xr += x * r
+		c.r += r
+	}
+	d.cache[d.next] = c
+	d.next = (d.next + 1) % len(d.cache)
+	return c
 }
 
 // ggNewData gathers the n customers of s with Frequency > 0.
@@ -136,7 +170,7 @@ func ggNewData(s []Summary, n int) *ggData {
 	return d
 }
 
-// negLogLik is minus the Gamma-Gamma log-likelihood (note 025 §3)
+// negLogLik is minus the Gamma-Gamma log-likelihood (note 025)
 //
 //	ln f(m|x) = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ+mx)
 //
@@ -165,16 +199,12 @@ func (d *ggData) negLogLik(grad, th []float64) float64 {
 			dq += c * psiA
 		}
 	}
-	for i, x := range d.x {
-		den := g + d.m[i]*x
-		w := p*x + q
-		lden := math.Log(den)
-		ll -= w * lden
-		if grad != nil {
-			dp -= x * lden
-			dq -= lden
-			dg -= w / den
-		}
+	c := d.sums(g)
+	ll -= p*c.xl + q*c.l
+	if grad != nil {
+		dp -= c.xl
+		dq -= c.l
+		dg -= p*c.xr + q*c.r
 	}
 	if grad != nil {
 		grad[0], grad[1], grad[2] = -dp, -dq, -dg
@@ -184,7 +214,7 @@ func (d *ggData) negLogLik(grad, th []float64) float64 {
 
 // ExpectedValue returns the expected mean transaction value of a customer
 // with x repeat transactions of mean value mx, E(M | p, q, γ, x, m_x) of
-// note 025 §4:
+// note 025:
 //
 //	(p(γ + x·m_x))/(px + q − 1)
 //	  = (q−1)/(px+q−1) · pγ/(q−1) + px/(px+q−1) · m_x,
@@ -214,7 +244,7 @@ func (m *GammaGamma) ExpectedValue(x, mx float64) float64 {
 }
 
 // PopulationMean returns the mean transaction value across customers,
-// E(Z) = pγ/(q−1) (note 025 §2), or +Inf when q ≤ 1 and the mean does not
+// E(Z) = pγ/(q−1) (note 025), or +Inf when q ≤ 1 and the mean does not
 // exist.
 func (m *GammaGamma) PopulationMean() float64 {
 	if m.Q <= 1 {
@@ -226,7 +256,7 @@ func (m *GammaGamma) PopulationMean() float64 {
 // FrequencyValueCorrelation returns the Pearson correlation between
 // Frequency and MeanValue over the customers of s with Frequency > 0, the
 // check of the Gamma-Gamma independence assumption that Fader & Hardie
-// (2013, note 025 §2) report (0.11 on CDNOW). A value near 0 supports
+// (2013, note 025) report (0.11 on CDNOW). A value near 0 supports
 // combining [GammaGamma] with a transaction model; a large |ρ| means the
 // spend and purchase processes are dependent and the product of their
 // expectations is biased.

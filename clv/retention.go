@@ -12,8 +12,9 @@ import (
 //
 //	CLV = Σ_{t≥1} m·r^t/(1+d)^t = m·r/(1+d−r),
 //
-// the "simple retention" formula of Gupta & Lehmann (2003, eq. 1) and
-// Berger & Nasr (1998, case 1 with the first margin at the end of period 1).
+// the "simple retention" formula of Gupta & Lehmann (2003, "Customers as
+// Assets", J. Interactive Marketing 17(1)), with the first margin at the end
+// of period 1.
 // The customer is counted from just after acquisition: the margin of the
 // acquisition period itself is not included (add m for it).
 //
@@ -68,8 +69,8 @@ func SimpleChecked(margin, retention, discount float64) (float64, error) {
 // Discounted returns the present value Σ_t cash[t]/(1+rate)^t of a stream of
 // per-period cash flows. The first cash flow, cash[0], is at t = 0 and is not
 // discounted; cash[t] is received t periods from now. This is the
-// "annuity-due" convention (Berger & Nasr 1998 eq. 2 counts the acquisition
-// period's margin at t = 0); to discount the first flow too, prepend a 0.
+// "annuity-due" convention, in which the acquisition period's margin is
+// counted at t = 0; to discount the first flow too, prepend a 0.
 //
 // Discounted is total: an empty stream is worth 0; a NaN or ±Inf cash flow, or
 // a rate that is NaN, ±Inf or ≤ −1, gives NaN. Use [DiscountedChecked] for an

@@ -131,6 +131,15 @@ func FuzzKMeans(f *testing.F) {
 			return
 		}
 		x := mat.NewDense(n, d, v[:n*d])
+		if z, s, err := Standardize(x); err == nil {
+			for _, w := range z.RawMatrix().Data {
+				if math.IsNaN(w) || math.IsInf(w, 0) {
+					t.Fatalf("Standardize returned %v (means %v, SDs %v)", w, s.Mean, s.SD)
+				}
+			}
+		} else if !errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("Standardize: error %v does not wrap ErrInvalidInput", err)
+		}
 		m, err := KMeans(x, int(k%8), &KMeansOptions{Seed: seed, Workers: int(workers % 4), MaxIter: 50})
 		if err != nil && !errors.Is(err, ErrNotConverged) {
 			if !errors.Is(err, ErrInvalidInput) {
@@ -155,6 +164,118 @@ func FuzzKMeans(f *testing.F) {
 			if l < 0 || l >= len(m.Centers) {
 				t.Fatalf("label[%d] = %d", i, l)
 			}
+		}
+	})
+}
+
+func FuzzSummarizeTiers(f *testing.F) {
+	f.Add([]byte{0, 5, 1, 9, 0, 3, 3}, []byte{0, 1, 2, 0, 1, 2}, []byte{3, 2})
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f}, []byte{0}, []byte{})
+	f.Fuzz(func(t *testing.T, data, tiers, cuts []byte) {
+		value := fuzzFloats(data)
+		cutoff := make([]float64, len(cuts))
+		for i, c := range cuts {
+			cutoff[i] = float64(int8(c))
+		}
+		tier, err := AssignByCutoff(value, cutoff)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not wrap ErrInvalidInput", err)
+			}
+		} else {
+			for i, v := range value {
+				if tier[i] < 0 || tier[i] > len(cutoff) || tier[i] < len(cutoff) && v < cutoff[tier[i]] {
+					t.Fatalf("value %v in tier %d with cut-offs %v", v, tier[i], cutoff)
+				}
+			}
+		}
+		k := 1 + len(cutoff)
+		tier = make([]int, len(value))
+		for i := range tier {
+			if i < len(tiers) {
+				tier[i] = int(int8(tiers[i])) % (k + 1)
+			}
+		}
+		rows, err := SummarizeTiers(value, tier, k)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not wrap ErrInvalidInput", err)
+			}
+			return
+		}
+		customers := 0
+		for _, r := range rows {
+			customers += r.Customers
+			for _, v := range []float64{r.Value, r.ValueShare, r.Min, r.Max, r.Mean, r.CustomerShare} {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("non-finite summary %+v", r)
+				}
+			}
+		}
+		if customers != len(value) {
+			t.Fatalf("%d customers in the table, %d values", customers, len(value))
+		}
+	})
+}
+
+func FuzzMigration(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 1}, []byte{1, 1, 0, 2}, 3)
+	f.Add([]byte{}, []byte{}, 1)
+	f.Fuzz(func(t *testing.T, a, b []byte, k int) {
+		from, to := make([]int, len(a)), make([]int, len(b))
+		for i, v := range a {
+			from[i] = int(int8(v))
+		}
+		for i, v := range b {
+			to[i] = int(int8(v))
+		}
+		if k > 1000 {
+			k %= 1000 // keep the k × k matrix small
+		}
+		m, err := Migration(from, to, k)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not wrap ErrInvalidInput", err)
+			}
+			return
+		}
+		for i := range k {
+			sum := 0.0
+			for j := range k {
+				sum += m.At(i, j)
+			}
+			if sum != 0 && math.Abs(sum-1) > 1e-12 {
+				t.Fatalf("row %d sums to %v", i, sum)
+			}
+		}
+	})
+}
+
+func FuzzSilhouette(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 10, 11, 12}, []byte{0, 0, 0, 1, 1, 1}, uint8(1), 0)
+	f.Add([]byte{0, 4, 4, 4}, []byte{0, 1, 2}, uint8(2), 2)
+	f.Fuzz(func(t *testing.T, data, lab []byte, cols uint8, sample int) {
+		v := fuzzFloats(data)
+		d := 1 + int(cols%3)
+		n := len(v) / d
+		if n == 0 {
+			return
+		}
+		labels := make([]int, n)
+		for i := range labels {
+			if i < len(lab) {
+				labels[i] = int(int8(lab[i]))
+			}
+		}
+		s, err := Silhouette(mat.NewDense(n, d, v[:n*d]), labels, &SilhouetteOptions{Sample: sample % 100, Seed: 1})
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not wrap ErrInvalidInput", err)
+			}
+			return
+		}
+		if !(s >= -1 && s <= 1) {
+			t.Fatalf("silhouette %v outside [-1, 1]", s)
 		}
 	})
 }
