@@ -7,21 +7,26 @@ import "slices"
 // extension pruning and single-path enumeration described by Borgelt (2005),
 // "An implementation of the FP-growth algorithm", OSDM workshop.
 
-// fpNode is one node of an FP-tree. Indices are into fpTree.nodes; node 0
-// is the root.
-type fpNode struct {
+// An FP-tree node is split in two arrays indexed by node: up holds what
+// the walks towards the root read (item and parent, 8 bytes, so that a
+// cache line holds eight nodes), aux the rest. Node 0 is the root.
+type fpUp struct {
 	item   int32 // local item code
 	parent int32
-	count  int32
-	child  int32 // most recently created child, -1 if none
-	sib    int32 // next older sibling, -1 if none
-	next   int32 // next node with the same item, -1 if none
+}
+
+type fpAux struct {
+	count int32
+	child int32 // most recently created child, -1 if none
+	sib   int32 // next older sibling, -1 if none
+	next  int32 // next node with the same item, -1 if none
 }
 
 // fpTree is an FP-tree over local item codes 0..n-1, which keep the global
 // frequency order: a path from the root has increasing codes.
 type fpTree struct {
-	nodes     []fpNode
+	up        []fpUp
+	aux       []fpAux
 	head      []int32 // head[c]: first node of item c
 	rootChild []int32 // rootChild[c]: the root's child for item c
 	total     []int32 // total[c]: count of item c in this tree
@@ -39,7 +44,8 @@ func growTo(s []int32, n int) []int32 {
 
 // reset empties the tree and sizes its per-item tables for up to n items.
 func (t *fpTree) reset(n int) {
-	t.nodes = append(t.nodes[:0], fpNode{item: -1, parent: -1, child: -1, sib: -1, next: -1})
+	t.up = append(t.up[:0], fpUp{-1, -1})
+	t.aux = append(t.aux[:0], fpAux{0, -1, -1, -1})
 	t.head = growTo(t.head, n)
 	t.rootChild = growTo(t.rootChild, n)
 	t.total = growTo(t.total, n)
@@ -68,25 +74,26 @@ func (t *fpTree) insert(path []int32, c int32) {
 		if cur == 0 {
 			nd = t.rootChild[x]
 		} else {
-			nd = t.nodes[cur].child
-			for nd >= 0 && t.nodes[nd].item != x {
-				nd = t.nodes[nd].sib
+			nd = t.aux[cur].child
+			for nd >= 0 && t.up[nd].item != x {
+				nd = t.aux[nd].sib
 			}
 		}
 		if nd < 0 {
-			nd = int32(len(t.nodes))
-			first := t.nodes[cur].child
+			nd = int32(len(t.up))
+			first := t.aux[cur].child
 			if first >= 0 {
 				t.branched = true
 			}
-			t.nodes = append(t.nodes, fpNode{item: x, parent: cur, child: -1, sib: first, next: t.head[x]})
-			t.nodes[cur].child = nd
+			t.up = append(t.up, fpUp{x, cur})
+			t.aux = append(t.aux, fpAux{0, -1, first, t.head[x]})
+			t.aux[cur].child = nd
 			t.head[x] = nd
 			if cur == 0 {
 				t.rootChild[x] = nd
 			}
 		}
-		t.nodes[nd].count += c
+		t.aux[nd].count += c
 		cur = nd
 	}
 }
@@ -103,6 +110,9 @@ type fpMiner struct {
 	chain   []int32
 	touched []int32
 	freq    []int32
+	pbuf    []int32 // conditional pattern base: items of the paths
+	pend    []int32 // end of each path in pbuf
+	pcnt    []int32 // count of each path
 }
 
 func newFPMiner(ds *dataset) *fpMiner {
@@ -123,20 +133,26 @@ func (m *fpMiner) tree(depth int) *fpTree {
 // cond builds the conditional tree of item j of t into the tree for
 // depth+1, appending the perfect extensions of the current itemset to m.pe.
 func (m *fpMiner) cond(t *fpTree, j int32, depth int) *fpTree {
-	nodes := t.nodes
+	// One walk up from each node of j counts the items of the conditional
+	// pattern base and records the paths, so that building the
+	// conditional tree reads them sequentially.
+	up, aux := t.up, t.aux
 	touched := m.touched[:0]
-	steps := 0
-	for nd := t.head[j]; nd >= 0; nd = nodes[nd].next {
-		c := nodes[nd].count
-		for p := nodes[nd].parent; p != 0; p = nodes[p].parent {
-			it := nodes[p].item
+	pbuf, pend, pcnt := m.pbuf[:0], m.pend[:0], m.pcnt[:0]
+	for nd := t.head[j]; nd >= 0; nd = aux[nd].next {
+		c := aux[nd].count
+		for p := up[nd].parent; p != 0; p = up[p].parent {
+			it := up[p].item
 			if m.cnt[it] == 0 {
 				touched = append(touched, it)
 			}
 			m.cnt[it] += c
-			steps++
+			pbuf = append(pbuf, it)
 		}
+		pend = append(pend, int32(len(pbuf)))
+		pcnt = append(pcnt, c)
 	}
+	m.pbuf, m.pend, m.pcnt = pbuf, pend, pcnt
 	tot, minCount := t.total[j], m.ds.minCount
 	freq := m.freq[:0]
 	for _, i := range touched {
@@ -167,16 +183,19 @@ func (m *fpMiner) cond(t *fpTree, j int32, depth int) *fpTree {
 	if n == 0 {
 		return u
 	}
-	u.nodes = slices.Grow(u.nodes, steps)
-	for nd := t.head[j]; nd >= 0; nd = nodes[nd].next {
+	u.up = slices.Grow(u.up, len(pbuf))
+	u.aux = slices.Grow(u.aux, len(pbuf))
+	start := int32(0)
+	for k, end := range pend {
 		path := m.path[:0]
-		for p := nodes[nd].parent; p != 0; p = nodes[p].parent {
-			if k := m.code[nodes[p].item]; k >= 0 {
-				path = append(path, k)
+		for _, it := range pbuf[start:end] {
+			if code := m.code[it]; code >= 0 {
+				path = append(path, code)
 			}
 		}
+		start = end
 		if len(path) > 0 {
-			u.insert(path, nodes[nd].count)
+			u.insert(path, pcnt[k])
 		}
 		m.path = path
 	}
@@ -217,18 +236,18 @@ func (m *fpMiner) item(t *fpTree, j int32, depth int) {
 // conditional data that holds d also holds them.
 func (m *fpMiner) single(t *fpTree) {
 	chain := m.chain[:0]
-	for nd := t.nodes[0].child; nd >= 0; nd = t.nodes[nd].child {
+	for nd := t.aux[0].child; nd >= 0; nd = t.aux[nd].child {
 		chain = append(chain, nd)
 	}
 	m.chain = chain[:0]
 	for d := len(chain) - 1; d >= 0 && !m.stop; d-- {
-		nd := t.nodes[chain[d]]
+		nd := chain[d]
 		mark := len(m.pe)
 		for _, a := range chain[:d] {
-			m.pe = append(m.pe, t.gid[t.nodes[a].item])
+			m.pe = append(m.pe, t.gid[t.up[a].item])
 		}
-		m.stack = append(m.stack, t.gid[nd.item])
-		m.report(nd.count)
+		m.stack = append(m.stack, t.gid[t.up[nd].item])
+		m.report(t.aux[nd].count)
 		m.stack = m.stack[:len(m.stack)-1]
 		m.pe = m.pe[:mark]
 	}
@@ -246,7 +265,8 @@ func buildFPTree(ds *dataset) *fpTree {
 	}
 	t.setItems(ds.nItems)
 	order := lexOrder(ds)
-	t.nodes = slices.Grow(t.nodes, len(ds.tx))
+	t.up = slices.Grow(t.up, len(ds.tx))
+	t.aux = slices.Grow(t.aux, len(ds.tx))
 	var path []int32
 	for _, i := range order {
 		tr := ds.trans(int(i))
@@ -273,26 +293,33 @@ func mineFPGrowth(ds *dataset, workers int, out sink) {
 }
 
 // lexOrder returns the transaction indices in lexicographic order of their
-// item IDs (a prefix sorts first), by a most-significant-digit radix sort:
-// each group of transactions that agree on the first d items is sorted on
-// item d with packed 64-bit keys, then each run is sorted on item d+1.
+// item IDs (a prefix sorts first).
 func lexOrder(ds *dataset) []int32 {
-	n := ds.ntx()
-	order := make([]int32, n)
+	order := make([]int32, ds.ntx())
 	for i := range order {
 		order[i] = int32(i)
 	}
-	keys := make([]uint64, n)
+	radixSort(order, make([]uint64, len(order)), func(t int32) []int32 { return ds.trans(int(t)) })
+	return order
+}
+
+// radixSort sorts order by the lexicographic order of the non-negative
+// int32 sequences seq(i) (a prefix sorts first; ties keep increasing index)
+// by a most-significant-digit radix sort: the group of sequences that agree
+// on their first d elements is sorted on element d with packed 64-bit keys
+// (an integer sort, without comparison callbacks), then each run is sorted
+// on element d+1. keys is scratch space of len(order) or more.
+func radixSort(order []int32, keys []uint64, seq func(i int32) []int32) {
 	var rec func(lo, hi, d int)
 	rec = func(lo, hi, d int) {
 		grp, kk := order[lo:hi], keys[lo:hi]
 		for i, t := range grp {
-			tr := ds.trans(int(t))
-			k := uint64(0) // transaction ended: sorts first
-			if d < len(tr) {
-				k = uint64(tr[d]) + 1
+			s := seq(t)
+			k := uint64(0) // sequence ended: sorts first
+			if d < len(s) {
+				k = uint64(s[d]) + 1
 			}
-			kk[i] = k<<32 | uint64(t)
+			kk[i] = k<<32 | uint64(uint32(t))
 		}
 		slices.Sort(kk)
 		for i := range grp {
@@ -310,8 +337,7 @@ func lexOrder(ds *dataset) []int32 {
 			i = j
 		}
 	}
-	if n > 1 {
-		rec(0, n, 0)
+	if len(order) > 1 {
+		rec(0, len(order), 0)
 	}
-	return order
 }

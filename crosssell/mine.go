@@ -156,12 +156,9 @@ func canonicalOrder(b *bufSink) []int32 {
 		order[next[l]] = int32(i)
 		next[l]++
 	}
-	ids := b.ids
+	keys := make([]uint64, n)
 	for l := 1; l <= maxLen; l++ {
-		part := order[pos[l]:pos[l+1]]
-		slices.SortFunc(part, func(x, y int32) int {
-			return slices.Compare(ids[start[x]:start[x]+l], ids[start[y]:start[y]+l])
-		})
+		radixSort(order[pos[l]:pos[l+1]], keys, func(i int32) []int32 { return b.ids[start[i] : start[i]+l] })
 	}
 	return order
 }

@@ -51,15 +51,7 @@ func (r *report) clvSection() error {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case value[a] > value[b]:
-			return -1
-		case value[a] < value[b]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(order, func(a, b int) int { return cmpDesc(value[a], value[b]) })
 	var total float64
 	byTier := make([]float64, len(r.tierNames))
 	for k, v := range value {
