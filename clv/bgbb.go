@@ -24,7 +24,7 @@ import (
 // ConditionalPurchases(t, x, tx, T)); the values must be whole numbers.
 //
 // A fitted BGBB is immutable, safe for concurrent use, and round-trips
-// through encoding/json.
+// through encoding/json; its prediction methods do not allocate.
 type BGBB struct {
 	Alpha, Beta  float64 // beta(α, β) distribution of the transaction probability p
 	Gamma, Delta float64 // beta(γ, δ) distribution of the dropout probability θ

@@ -226,15 +226,17 @@ func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydF
 				}
 			}
 		}
-		hess = nil
 		if !improved {
+			hess = nil
 			break
 		}
 		f = ls.gradient(g, theta)
 	}
 	res := btydFitResult{p: make([]float64, k), meanNLL: f, iter: iter, converged: maxAbs(g) <= tol}
 	copy(res.p, ls.params(theta))
-	if hess == nil {
+	// The Hessian of the last Newton step, taken a step of the order of
+	// the gradient tolerance away, serves for the standard errors.
+	if hess == nil || !res.converged {
 		hess = ls.hessian(theta)
 	}
 	hess.ScaleSym(n, hess)

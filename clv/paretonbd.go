@@ -122,6 +122,7 @@ func paretoObjective(tm *btydTerms) btydObjective {
 		}
 	}
 	lh := make([]float64, len(pairs))
+	gs1 := make([]float64, len(pairs))
 	dh := make([][4]float64, len(pairs))
 	lgx := make([]float64, len(tm.xs))
 	dgx := make([]float64, len(tm.xs))
@@ -167,6 +168,13 @@ func paretoObjective(tm *btydTerms) btydObjective {
 			ib[i] = 1 / (beta + v)
 		}
 		ls := math.Log(s)
+		// gs1[j] = s·H(τ)/e^(f1) for pair j = (x, τ) taken as (x, T): the
+		// second likelihood term relative to the first is
+		// gs1·(e^(log H(t_x) − log H(T)) − 1), one expm1 and one log1p a row.
+		for j, pr := range pairs {
+			x := tm.xs[pr.xi]
+			gs1[j] = math.Exp(ls + lh[j] + (r+x)*la[pr.ti] + s*lb[pr.ti])
+		}
 		var ll, gr, gal, gs, gbe float64
 		for i, row := range tm.rows {
 			x := tm.xs[row.xi]
@@ -176,11 +184,18 @@ func paretoObjective(tm *btydTerms) btydObjective {
 			if pp := rowPairs[i]; pp[0] >= 0 {
 				htx, ht := lh[pp[0]], lh[pp[1]]
 				if ht < htx {
-					lG := ls + htx + math.Log(-math.Expm1(ht-htx))
-					v = logAddExp(f1, lG)
-					w2 = math.Exp(lG - v)
+					em := math.Expm1(htx - ht)
+					rr := gs1[pp[1]] * em
+					if !math.IsInf(rr, 0) && !math.IsNaN(rr) {
+						v = f1 + math.Log1p(rr)
+						w2 = rr / (1 + rr)
+					} else {
+						lG := ls + htx + math.Log(-math.Expm1(ht-htx))
+						v = logAddExp(f1, lG)
+						w2 = math.Exp(lG - v)
+					}
 					if g != nil {
-						q := math.Exp(ht - htx)
+						q := 1 / (1 + em)
 						d1, d2 := dh[pp[0]], dh[pp[1]]
 						for j := range dI {
 							dI[j] = (d1[j] - q*d2[j]) / (1 - q)

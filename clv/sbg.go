@@ -24,7 +24,7 @@ import (
 // leave leave first.
 //
 // A fitted SBG is immutable, safe for concurrent use, and round-trips
-// through encoding/json.
+// through encoding/json; its prediction methods do not allocate.
 type SBG struct {
 	Gamma float64 // γ, first shape parameter of the beta distribution of θ
 	Delta float64 // δ, second shape parameter
