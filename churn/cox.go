@@ -534,6 +534,9 @@ func coxPrepare(fn string, x mat.Matrix, duration []float64, event []bool, o *Co
 	if p == 0 {
 		return nil, c.Fail("x", -1, "", "must have at least one column")
 	}
+	if n > math.MaxInt32 {
+		return nil, c.Fail("duration", -1, "", "more than 2³¹−1 rows")
+	}
 	if o.Strata != nil {
 		if err := c.Len("opts.Strata", len(o.Strata), n); err != nil {
 			return nil, err

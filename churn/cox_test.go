@@ -867,3 +867,126 @@ func TestCoxConcordanceEpisodes(t *testing.T) {
 		checkAbs(t, "concordance", m.Concordance, num/den, 1e-12)
 	}
 }
+
+// coxRossiVariant returns the delayed entry, case weights and strata of the
+// rossi variant used by the reference values below: for row i (0-based)
+// entry 0.3·(i mod 3), weight 1 + (i mod 4), stratum i mod 2.
+func coxRossiVariant(n int) (entry, weight []float64, strata []int) {
+	entry, weight, strata = make([]float64, n), make([]float64, n), make([]int, n)
+	for i := 0; i < n; i++ {
+		entry[i] = 0.3 * float64(i%3)
+		weight[i] = 1 + float64(i%4)
+		strata[i] = i % 2
+	}
+	return entry, weight, strata
+}
+
+// TestFitCoxRReferenceVariants checks delayed entry, weights, strata, the
+// ridge penalty, predicted survival, cox.zph on a stratified episode fit, and
+// weighted survreg against R. Values computed by R 4.2.2, survival 3.5-3,
+// printed with sprintf("%.17g"), from shared/data/rossi/rossi.csv:
+//
+//	i <- 0:431; d$start <- 0.3 * (i %% 3); d$w <- 1 + (i %% 4); d$s <- i %% 2
+//	f1 <- coxph(Surv(start, week, arrest) ~ fin + age + race + wexp + mar + paro + prio + strata(s),
+//	            data = d, weights = w, ties = "efron")        # and ties = "breslow"
+//	cox.zph(f1, transform = "km")$table[, "chisq"]
+//	f3 <- coxph(Surv(week, arrest) ~ fin + ... + prio, data = d)   # and ties = "breslow"
+//	summary(survfit(f3, newdata = d[c(1, 5), ]), times = c(5, 20, 52))$surv
+//	coxph(Surv(week, arrest) ~ ridge(fin, ..., prio, theta = 5, scale = FALSE), data = d)
+//	survreg(Surv(week, arrest) ~ fin + ... + prio, data = d, weights = w, dist = "weibull")
+func TestFitCoxRReferenceVariants(t *testing.T) {
+	t.Parallel()
+	d := coxReadRossi(t)
+	n, _ := d.x.Dims()
+	entry, weight, strata := coxRossiVariant(n)
+	episodes := []struct {
+		ties             Ties
+		coef, se         []float64
+		ll0, ll, conc    float64
+		zphKM, zphGlobal []float64
+	}{
+		{Efron,
+			[]float64{-0.20818406789185084, -0.070335142644044363, 0.40242019050152117, -0.12569090220398249, -0.14087418230791987, -0.024195689944519001, 0.071825591787154322},
+			[]float64{0.1219787979871626, 0.01457457526508971, 0.20192373683562051, 0.13713273668255127, 0.22021824607670532, 0.12714433060095956, 0.01896356563683118},
+			-1698.112388524476, -1665.0702826708098, 0.63363975042403686,
+			[]float64{0.082540759506774572, 18.301315678500185, 6.3795527518074122, 5.2078404618415028, 2.6315979327533436, 0.0071307927244265894, 2.5211902586639963},
+			[]float64{43.237081531349148}},
+		{Breslow,
+			[]float64{-0.20917158729696098, -0.070036959130087034, 0.40351034601158065, -0.12668394744483297, -0.14141662222946336, -0.024573148395989647, 0.071591266846104631},
+			[]float64{0.12198357250751178, 0.014562391481675641, 0.20197293607767902, 0.13705439615701656, 0.22014210689535149, 0.1271409377270902, 0.018968848623389951},
+			-1698.9341274655017, -1666.0436808498582, 0.6336776108553428, nil, nil},
+	}
+	for _, tc := range episodes {
+		opts := &CoxOptions{Ties: tc.ties, Entry: entry, Weight: weight, Strata: strata}
+		m, err := FitCox(d.x, d.week, d.event, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range tc.coef {
+			checkRel(t, tc.ties.String()+" episodes coef", m.Coef[j], tc.coef[j], coxCoefTol)
+			checkRel(t, tc.ties.String()+" episodes se", m.StdErr[j], tc.se[j], coxCoefTol)
+		}
+		checkAbs(t, "episodes loglik initial", m.LogLikNull, tc.ll0, coxLogLikTol)
+		checkAbs(t, "episodes loglik", m.LogLik, tc.ll, coxLogLikTol)
+		checkAbs(t, "episodes concordance", m.Concordance, tc.conc, coxConcTol)
+		if tc.zphKM != nil {
+			z, err := m.PHTest(d.x, d.week, d.event, opts, TransformKM)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, c := range z.Covariates {
+				checkRel(t, "episodes zph chisq", c.Chi2, tc.zphKM[j], zphRefTol)
+			}
+			checkRel(t, "episodes zph global", z.Global.Chi2, tc.zphGlobal[0], zphRefTol)
+		}
+	}
+
+	// Predicted survival of rows 1 and 5 (R's numbering) at weeks 5, 20, 52.
+	for _, tc := range []struct {
+		ties       Ties
+		row1, row5 []float64
+	}{
+		{Efron, []float64{0.98808519141173246, 0.90264813884099948, 0.71489440212041044}, []float64{0.98813475508290216, 0.9030351091788712, 0.71589917110624546}},
+		{Breslow, []float64{0.98806539626913248, 0.90276475390098232, 0.71535284649654762}, []float64{0.98815141406507911, 0.9034345674251677, 0.71709239700947425}},
+	} {
+		m, err := FitCox(d.x, d.week, d.event, &CoxOptions{Ties: tc.ties})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, tt := range []float64{5, 20, 52} {
+			checkRel(t, tc.ties.String()+" survival row 1", m.Survival(mat.Row(nil, 0, d.x), tt), tc.row1[k], coxCoefTol)
+			checkRel(t, tc.ties.String()+" survival row 5", m.Survival(mat.Row(nil, 4, d.x), tt), tc.row5[k], coxCoefTol)
+		}
+	}
+
+	// Ridge: penalty (θ/2)·Σβ² with θ = 5 on the covariates' own scale.
+	ridge, err := FitCox(d.x, d.week, d.event, &CoxOptions{L2: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ridgeCoef := []float64{-0.31434996029327916, -0.059571534051278088, 0.22114689217448635, -0.14163893440190992, -0.26996772641045946, -0.072235045249464933, 0.091006734594107505}
+	ridgeSE := []float64{0.17515836432045026, 0.02177980653803796, 0.24692888371012361, 0.19071533499059948, 0.27842002108937669, 0.17939829696420498, 0.028361499653988417}
+	for j := range ridgeCoef {
+		checkRel(t, "ridge coef", ridge.Coef[j], ridgeCoef[j], coxCoefTol)
+		checkRel(t, "ridge se", ridge.StdErr[j], ridgeSE[j], coxCoefTol)
+	}
+	checkAbs(t, "ridge loglik", ridge.LogLik, -658.96219184438382, coxLogLikTol)
+
+	// Weighted Weibull regression.
+	wb, err := FitWeibull(d.x, d.week, d.event, &WeibullOptions{Weight: weight})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wbCoef := []float64{3.9035906858689264, 0.16301242571235294, 0.049259050340032896, -0.27085735586802845, 0.10944043725257184, 0.085250661045752157, 0.0076606990030852543, -0.051892990863535875}
+	wbSE := []float64{0.27398534414786979, 0.087065538117813021, 0.010663843198908445, 0.14396389431248952, 0.09743049763227217, 0.15656521287584971, 0.090489413958641476, 0.013795009615763805, 0.057551427278799451}
+	checkRel(t, "weighted weibull intercept", wb.Intercept, wbCoef[0], weibRefTol)
+	checkRel(t, "weighted weibull intercept se", wb.InterceptStdErr, wbSE[0], weibRefTol)
+	for j := range wb.Coef {
+		checkRel(t, "weighted weibull coef", wb.Coef[j], wbCoef[j+1], weibRefTol)
+		checkRel(t, "weighted weibull se", wb.StdErr[j], wbSE[j+1], weibRefTol)
+	}
+	checkRel(t, "weighted weibull log(scale) se", wb.LogScaleStdErr, wbSE[8], weibRefTol)
+	checkRel(t, "weighted weibull scale", wb.Scale(), 0.71223112815919953, weibRefTol)
+	checkAbs(t, "weighted weibull loglik null", wb.LogLikNull, -1696.2331669014206, weibRefTol)
+	checkAbs(t, "weighted weibull loglik", wb.LogLik, -1662.5878084873193, weibRefTol)
+}

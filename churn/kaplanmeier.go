@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"encoding/json"
 	"math"
 	"sort"
 	"strconv"
@@ -345,4 +346,26 @@ func (c *Curve) RMSTStdErr(tau float64) float64 {
 		}
 	}
 	return math.Sqrt(v)
+}
+
+// UnmarshalJSON decodes a Curve encoded by encoding/json and checks that
+// its columns have equal lengths, so that the methods of a decoded Curve
+// never index out of range.
+func (c *Curve) UnmarshalJSON(b []byte) error {
+	type plain Curve
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	m := len(p.Time)
+	for _, col := range [...]struct {
+		name string
+		n    int
+	}{{"AtRisk", len(p.AtRisk)}, {"Events", len(p.Events)}, {"Censored", len(p.Censored)}, {"Survival", len(p.Survival)}, {"StdErr", len(p.StdErr)}} {
+		if err := checker("Curve.UnmarshalJSON").Len(col.name, col.n, m); err != nil {
+			return err
+		}
+	}
+	*c = Curve(p)
+	return nil
 }

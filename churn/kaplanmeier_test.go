@@ -520,3 +520,16 @@ func TestKaplanMeierMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+func TestCurveUnmarshalRejectsRaggedColumns(t *testing.T) {
+	t.Parallel()
+	var c Curve
+	err := json.Unmarshal([]byte(`{"Time":[1,2],"AtRisk":[2,1],"Events":[1,1],"Censored":[0,0],"Survival":[0.5],"StdErr":[0,0]}`), &c)
+	assertInputError(t, err, "Survival", -1)
+	var h CumHazard
+	err = json.Unmarshal([]byte(`{"Time":[1],"AtRisk":[2],"Events":[1],"Censored":[0],"Hazard":[0.5],"Variance":[]}`), &h)
+	assertInputError(t, err, "Variance", -1)
+	if err := json.Unmarshal([]byte(`{"Time":"x"}`), &c); err == nil {
+		t.Error("bad JSON: no error")
+	}
+}

@@ -1,6 +1,9 @@
 package churn
 
-import "math"
+import (
+	"encoding/json"
+	"math"
+)
 
 // CumHazard is a Nelson-Aalen cumulative hazard estimate: one row per
 // distinct duration (event or censoring time), in increasing order, as R's
@@ -66,4 +69,25 @@ func (h *CumHazard) At(t float64) float64 {
 		return 0
 	}
 	return h.Hazard[i-1]
+}
+
+// UnmarshalJSON decodes a CumHazard encoded by encoding/json and checks
+// that its columns have equal lengths.
+func (h *CumHazard) UnmarshalJSON(b []byte) error {
+	type plain CumHazard
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	m := len(p.Time)
+	for _, col := range [...]struct {
+		name string
+		n    int
+	}{{"AtRisk", len(p.AtRisk)}, {"Events", len(p.Events)}, {"Censored", len(p.Censored)}, {"Hazard", len(p.Hazard)}, {"Variance", len(p.Variance)}} {
+		if err := checker("CumHazard.UnmarshalJSON").Len(col.name, col.n, m); err != nil {
+			return err
+		}
+	}
+	*h = CumHazard(p)
+	return nil
 }

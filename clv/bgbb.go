@@ -24,7 +24,7 @@ import (
 // ConditionalPurchases(t, x, tx, T)); the values must be whole numbers.
 //
 // A fitted BGBB is immutable, safe for concurrent use, and round-trips
-// through encoding/json.
+// through encoding/json; its prediction methods do not allocate.
 type BGBB struct {
 	Alpha, Beta  float64 // beta(α, β) distribution of the transaction probability p
 	Gamma, Delta float64 // beta(γ, δ) distribution of the dropout probability θ
@@ -252,6 +252,9 @@ func bgbbLogLik(a, b, g, d float64, x, tx, n int, grad *[4]float64) float64 {
 // It also returns l0, the log of the likelihood's first term (alive through
 // opportunity n), from which the predictions follow.
 func bgbbLogLikFast(a, b, g, d float64, x, tx, n int) (ll, l0 float64) {
+	if n <= bgbbProductMax {
+		return bgbbLogLikProduct(a, b, g, d, x, tx, n)
+	}
 	fx, fn, ftx := float64(x), float64(n), float64(tx)
 	lab, lgd := bgbbLBeta(a, b), bgbbLBeta(g, d)
 	l0 = bgbbLBeta(a+fx, b+fn-fx) - lab + bgbbLBeta(g, d+fn) - lgd
@@ -266,6 +269,72 @@ func bgbbLogLikFast(a, b, g, d float64, x, tx, n int) (ll, l0 float64) {
 		sum += r
 	}
 	l1 += math.Log(sum)
+	if l0 > l1 {
+		return l0 + math.Log1p(math.Exp(l1-l0)), l0
+	}
+	return l1 + math.Log1p(math.Exp(l0-l1)), l0
+}
+
+// bgbbProductMax is the largest n for which bgbbLogLikFast uses products
+// of ratios instead of lgamma.
+const bgbbProductMax = 1000
+
+// bgbbLogLikProduct is bgbbLogLikFast by products alone: for whole x, y,
+//
+//	B(α+x, β+y)/B(α, β) = (α)_x (β)_y / (α+β)_{x+y}, and
+//	B(γ, δ+k)/B(γ, δ)  = Π_{j<k} (δ+j)/(γ+δ+j),
+//
+// with every factor < 1, so the running products only shrink; they are
+// moved into a log accumulator before they can underflow.
+func bgbbLogLikProduct(a, b, g, d float64, x, tx, n int) (ll, l0 float64) {
+	fx := float64(x)
+	// First term: opportunities 1..n, x transactions, alive throughout.
+	// Factor k pairs the k-th rising-factorial factor of the numerator
+	// ((α)_x first, then (β)_{n−x}) with (α+β+k) and (δ+k)/(γ+δ+k).
+	prod, logAcc := 1.0, 0.0
+	// Survival to t_x and the p-part up to t_x are shared by all terms:
+	// record them when k reaches t_x.
+	var prodTx, logTx float64
+	for k := 0; k < n; k++ {
+		if k == tx {
+			prodTx, logTx = prod, logAcc
+		}
+		fk := float64(k)
+		num := b + fk - fx // (β)_{·} factor: a non-transaction
+		if k < x {
+			num = a + fk // (α)_{·} factor: a transaction
+		}
+		prod *= num * (d + fk) / ((a + b + fk) * (g + d + fk))
+		if prod < 1e-250 {
+			logAcc += math.Log(prod)
+			prod = 1
+		}
+	}
+	if tx == n {
+		prodTx, logTx = prod, logAcc
+	}
+	l0 = logAcc + math.Log(prod)
+	if tx == n {
+		return l0, l0
+	}
+	// Term i (death just before opportunity t_x+i+1, i = 0..n−t_x−1):
+	// the p-part has x transactions and t_x+i−x misses; the θ-part is
+	// B(γ+1, δ+t_x+i)/B(γ,δ) = γ/(γ+δ+t_x+i) · B(γ, δ+t_x+i)/B(γ,δ).
+	// The ordering above puts the x transactions first, so the product up
+	// to k = t_x+i already has the right p-part (x ≤ t_x).
+	sum := 0.0
+	p, lg, scale := prodTx, logTx, 1.0 // scale = e^{lg − logTx}
+	for j := tx; j < n; j++ {
+		fj := float64(j)
+		sum += p * scale * g / (g + d + fj)
+		p *= (b + fj - fx) * (d + fj) / ((a + b + fj) * (g + d + fj))
+		if p < 1e-250 {
+			lg += math.Log(p)
+			p = 1
+			scale = math.Exp(lg - logTx)
+		}
+	}
+	l1 := logTx + math.Log(sum)
 	if l0 > l1 {
 		return l0 + math.Log1p(math.Exp(l1-l0)), l0
 	}

@@ -448,3 +448,21 @@ var (
 	_ TransactionModel = (*BGBB)(nil)
 	_ SpendModel       = (*GammaGamma)(nil)
 )
+
+func TestValuePredictionsAllocationFree(t *testing.T) {
+	bg := &BGBB{Alpha: 1.204, Beta: 0.75, Gamma: 0.657, Delta: 2.783}
+	gg := &GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	sb := &SBG{Gamma: 0.704, Delta: 1.182}
+	var sink float64
+	allocs := testing.AllocsPerRun(100, func() {
+		sink += bg.PAlive(2, 4, 6) + bg.ConditionalPurchases(5, 2, 4, 6) + bg.ExpectedPurchases(6) + bg.PMF(2, 6)
+		sink += gg.ExpectedValue(3, 40)
+		sink += sb.Survival(5) + sb.Retention(5) + Simple(10, 0.8, 0.1)
+		v, _ := sb.DERL(0.1, 3)
+		sink += v
+	})
+	if allocs != 0 {
+		t.Errorf("prediction methods allocate %v times per call set, want 0", allocs)
+	}
+	_ = sink
+}

@@ -202,8 +202,8 @@ func (m *BGNBD) LogLikelihood(s []Summary) (float64, error) {
 //
 //	1 / (1 + a/(b+x−1)·((α+T)/(α+t_x))^(r+x)).
 //
-// It is total: for x < 0, t_x < 0, T < t_x or a NaN argument it returns NaN;
-// otherwise the result lies in [0, 1].
+// It is total: for x < 0 or not a whole number, t_x < 0, T < t_x, or a NaN
+// or infinite argument it returns NaN; otherwise the result lies in [0, 1].
 func (m *BGNBD) PAlive(x, tx, T float64) float64 {
 	if !validXTT(x, tx, T) {
 		return math.NaN()
@@ -224,8 +224,10 @@ func logistic(v float64) float64 {
 	return e / (1 + e)
 }
 
+// validXTT reports whether (x, t_x, T) is a history the models can score:
+// x a whole number ≥ 0, 0 ≤ t_x ≤ T < ∞.
 func validXTT(x, tx, T float64) bool {
-	return x >= 0 && tx >= 0 && T >= tx && !math.IsInf(T, 0) && !math.IsInf(x, 0)
+	return x >= 0 && x == math.Trunc(x) && tx >= 0 && T >= tx && !math.IsInf(T, 0) && !math.IsInf(x, 0)
 }
 
 // ExpectedPurchases returns E[X(t)], the expected number of repeat purchases
@@ -317,16 +319,18 @@ func bgExpectQuad(r, alpha, a, b, t float64) float64 {
 		const levels = 12
 		sum := 0.0
 		lo := math.Ldexp(1, -levels-1)
-		vmax := math.Pow(lo, c)
+		lvmax := c * math.Log(lo)
 		for i, x := range gl16Nodes {
-			u := math.Pow(vmax*(x+1)/2, 1/c)
-			sum += gl16Weights[i] * vmax / 2 / c * g(p(u)) * math.Exp((other-1)*math.Log1p(-u)-lb)
+			u := math.Exp((lvmax + math.Log((x+1)/2)) / c)
+			l := math.Log(gl16Weights[i]/2/c) + lvmax + (other-1)*math.Log1p(-u) - lb
+			sum += g(p(u)) * math.Exp(l)
 		}
 		for k := range levels {
 			a, b := math.Ldexp(1, -k-2), math.Ldexp(1, -k-1)
 			for i, x := range gl16Nodes {
 				u := a + (b-a)*(x+1)/2
-				sum += gl16Weights[i] * (b - a) / 2 * g(p(u)) * math.Exp((c-1)*math.Log(u)+(other-1)*math.Log1p(-u)-lb)
+				l := math.Log(gl16Weights[i]*(b-a)/2) + (c-1)*math.Log(u) + (other-1)*math.Log1p(-u) - lb
+				sum += g(p(u)) * math.Exp(l)
 			}
 		}
 		return sum

@@ -161,6 +161,7 @@ func TestFitBGNBDBadInput(t *testing.T) {
 		{"empty", nil, nil, "s", -1},
 		{"negative frequency", []Summary{good, {Frequency: -1, T: 1}}, nil, "s.Frequency", 1},
 		{"NaN frequency", []Summary{{Frequency: math.NaN(), T: 1}}, nil, "s.Frequency", 0},
+		{"fractional frequency", []Summary{good, {Frequency: 1.5, Recency: 1, T: 2}}, nil, "s.Frequency", 1},
 		{"recency > T", []Summary{good, good, {Frequency: 1, Recency: 6, T: 5}}, nil, "s.Recency", 2},
 		{"x = 0 with recency", []Summary{{Frequency: 0, Recency: 1, T: 5}}, nil, "s.Recency", 0},
 		{"Inf T", []Summary{{T: math.Inf(1)}}, nil, "s.T", 0},

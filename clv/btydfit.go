@@ -30,6 +30,8 @@ type btydFitResult struct {
 const (
 	defaultMaxIter = 1000
 	defaultTol     = 1e-8
+	// bfgsTol is the gradient max-norm at which BFGS hands over to Newton.
+	bfgsTol = 1e-5
 	// maxLogParam keeps exp(θ) finite while the optimiser explores.
 	maxLogParam = 40.0
 )
@@ -182,7 +184,9 @@ func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydF
 	for i, v := range p0 {
 		theta[i] = math.Log(v)
 	}
-	iter := bfgs(ls, theta, tol, maxIter)
+	// BFGS brings the gradient down to a loose tolerance; Newton steps,
+	// which converge quadratically from there, do the rest.
+	iter := bfgs(ls, theta, math.Max(tol, bfgsTol), maxIter)
 	g := make([]float64, k)
 	f := ls.gradient(g, theta)
 	var hess *mat.SymDense
@@ -199,25 +203,40 @@ func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydF
 		}
 		improved := false
 		trial := make([]float64, k)
+		gt := make([]float64, k)
+		// Near the optimum f changes by less than its rounding error, so a
+		// step is also taken when f stays within that error and the
+		// gradient shrinks.
+		fTol := 1e-13 * math.Max(1, math.Abs(f))
 		for t := 1.0; t > 1e-10; t /= 2 {
 			for i := range trial {
 				trial[i] = theta[i] - t*step.AtVec(i)
 			}
-			if ft := ls.f(trial); ft <= f {
+			ft := ls.f(trial)
+			if ft < f {
 				copy(theta, trial)
 				improved = true
 				break
 			}
+			if ft <= f+fTol {
+				if ls.gradient(gt, trial); maxAbs(gt) < maxAbs(g) {
+					copy(theta, trial)
+					improved = true
+					break
+				}
+			}
 		}
-		hess = nil
 		if !improved {
+			hess = nil
 			break
 		}
 		f = ls.gradient(g, theta)
 	}
 	res := btydFitResult{p: make([]float64, k), meanNLL: f, iter: iter, converged: maxAbs(g) <= tol}
 	copy(res.p, ls.params(theta))
-	if hess == nil {
+	// The Hessian of the last Newton step, taken a step of the order of
+	// the gradient tolerance away, serves for the standard errors.
+	if hess == nil || !res.converged {
 		hess = ls.hessian(theta)
 	}
 	hess.ScaleSym(n, hess)

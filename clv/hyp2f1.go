@@ -24,7 +24,8 @@ import (
 // Hypergeo loses accuracy or returns NaN for large n. We transform it to
 // (1−z)^(1−b)·₂F₁(1, n+1−b; n+1; z) (A&S 15.3.3), whose ₂F₁ lies in
 // [1, 1/(1−z)], and evaluate that by Gauss's continued fraction
-// (DLMF 15.7.5 with b = 0) with the modified Lentz method, in log space.
+// (DLMF 15.7.5 with b = 0) with the modified Lentz method, in log space;
+// for z > 0.99 we integrate instead (see logPNBDJ).
 
 // maxCFIter bounds the continued fraction; it converges in a handful of
 // terms for z ≤ 0.9 and needs about 1e5 terms at z = 1 − 1e-8.
@@ -81,10 +82,58 @@ func logHyp1(b, c, z float64) (float64, bool) {
 }
 
 // logPNBDJ returns log(₂F₁(n, b; n+1; z)/n) = log ∫₀¹ v^(n−1)(1−zv)^(−b) dv
-// for n > 0, b > 0, 0 ≤ z < 1.
-func logPNBDJ(n, b, z float64) (float64, bool) {
+// for n > 0, b > 0, 0 ≤ z < 1; see logPNBDJe.
+func logPNBDJ(n, b, z float64) (float64, bool) { return logPNBDJe(n, b, z, 1-z) }
+
+// logPNBDJe is logPNBDJ with ε = 1 − z passed in, computed by the caller
+// without cancellation. Up to z = 0.99 it uses the continued fraction;
+// above, where that needs thousands of terms, it splits the integral at
+// v = ½: the lower half is (½)^n·J(n, b, z/2), and the upper half, which
+// holds the near-singularity at v = 1, is integrated by Gauss-Legendre
+// quadrature on cells graded geometrically towards it.
+func logPNBDJe(n, b, z, eps float64) (float64, bool) {
+	if z > 0.99 {
+		return logPNBDJSplit(n, b, z, math.Max(eps, 1e-300))
+	}
 	l, ok := logHyp1(n+1-b, n+1, z)
 	return l + (1-b)*math.Log1p(-z) - math.Log(n), ok
+}
+
+func logPNBDJSplit(n, b, z, eps float64) (float64, bool) {
+	lower, ok := logPNBDJe(n, b, z/2, 1-z/2)
+	lower -= n * math.Ln2
+	// Upper half, in u = ε + z·w, w = 1 − v ∈ [0, ½]: the integrand is
+	// (1−w)^(n−1)·u^(−b)/z. Cells are geometric in u, with a ratio small
+	// enough that u^(−b) varies by at most e^8 across a cell, and no wider
+	// than 4/n in w, so that 16-point Gauss-Legendre is exact to rounding;
+	// the sum stops where the integrand has fallen e^60 below its peak.
+	lq := math.Min(math.Ln2, 8/b)
+	maxW := math.Min(0.5, 4/math.Max(n-1, 1e-300))
+	peak := -b * math.Log(eps)
+	mx, sum := math.Inf(-1), 0.0
+	add := func(l float64) {
+		if l > mx {
+			sum = sum*math.Exp(mx-l) + 1
+			mx = l
+		} else {
+			sum += math.Exp(l - mx)
+		}
+	}
+	uLo, uEnd := eps, eps+z/2
+	for cells := 0; uLo < uEnd && cells < 100000; cells++ {
+		uHi := math.Min(uEnd, math.Min(uLo*math.Exp(lq), uLo+z*maxW))
+		half := (uHi - uLo) / 2
+		for i, x := range gl16Nodes {
+			u := uLo + half*(x+1)
+			w := (u - eps) / z
+			add(math.Log(gl16Weights[i]*half/z) + (n-1)*math.Log1p(-w) - b*math.Log(u))
+		}
+		if (n-1)*math.Log1p(-(uHi-eps)/z)-b*math.Log(uHi) < peak-60+math.Min(0, (n-1)*math.Ln2) {
+			break
+		}
+		uLo = uHi
+	}
+	return logAddExp(lower, mx+math.Log(sum)), ok
 }
 
 // euler2F1 returns (1−z)^R·₂F₁(R, B; C; z) given the transformed parameters
@@ -107,9 +156,9 @@ type pnbdJGrad struct {
 // J = (1−z)^(1−b)/n · Σ_k u_k, u_k = (n+1−b)_k/(n+1)_k · z^k,
 // whose terms decrease at least as fast as z^k. For z > 0.95 it
 // differentiates the continued fraction numerically instead.
-func logPNBDJGrad(n, b, z float64) (pnbdJGrad, bool) {
+func logPNBDJGrad(n, b, z, eps float64) (pnbdJGrad, bool) {
 	if z > 0.95 {
-		return logPNBDJNumGrad(n, b, z)
+		return logPNBDJNumGrad(n, b, z, eps)
 	}
 	bb, cc := n+1-b, n+1
 	var f, fn, fb, fz float64 // Σu, Σu(P−Q), Σu·P, Σk·u
@@ -140,21 +189,21 @@ func logPNBDJGrad(n, b, z float64) (pnbdJGrad, bool) {
 	return g, true
 }
 
-func logPNBDJNumGrad(n, b, z float64) (pnbdJGrad, bool) {
-	l, ok := logPNBDJ(n, b, z)
+func logPNBDJNumGrad(n, b, z, eps float64) (pnbdJGrad, bool) {
+	l, ok := logPNBDJe(n, b, z, eps)
 	if !ok {
 		return pnbdJGrad{}, false
 	}
 	g := pnbdJGrad{l: l}
-	hn, hb, hz := 1e-6*math.Max(n, 1), 1e-6*math.Max(b, 1), 1e-7*(1-z)
-	lp, ok1 := logPNBDJ(n+hn, b, z)
-	lm, ok2 := logPNBDJ(n-hn, b, z)
+	hn, hb, hz := 1e-6*math.Max(n, 1), 1e-6*math.Max(b, 1), 1e-7*eps
+	lp, ok1 := logPNBDJe(n+hn, b, z, eps)
+	lm, ok2 := logPNBDJe(n-hn, b, z, eps)
 	g.dn = (lp - lm) / (2 * hn)
-	lp2, ok3 := logPNBDJ(n, b+hb, z)
-	lm2, ok4 := logPNBDJ(n, b-hb, z)
+	lp2, ok3 := logPNBDJe(n, b+hb, z, eps)
+	lm2, ok4 := logPNBDJe(n, b-hb, z, eps)
 	g.db = (lp2 - lm2) / (2 * hb)
-	lp3, ok5 := logPNBDJ(n, b, z+hz)
-	lm3, ok6 := logPNBDJ(n, b, z-hz)
+	lp3, ok5 := logPNBDJe(n, b, z+hz, eps-hz)
+	lm3, ok6 := logPNBDJe(n, b, z-hz, eps+hz)
 	g.dz = (lp3 - lm3) / (2 * hz)
 	return g, ok1 && ok2 && ok3 && ok4 && ok5 && ok6
 }

@@ -89,7 +89,7 @@ func TestLogPNBDJGrad(t *testing.T) {
 		{0.5, 1.2, 0.3}, {1.16, 1.6, 0}, {1.16, 1.6, 0.5}, {500.3, 1.6, 0.9}, {501.7, 501, 0.2},
 		{10.5, 1.0001, 0.7}, {3.2, 2, 0.97}, {0.05, 1.01, 0.94},
 	} {
-		g, ok := logPNBDJGrad(c.n, c.b, c.z)
+		g, ok := logPNBDJGrad(c.n, c.b, c.z, 1-c.z)
 		want, _ := logPNBDJ(c.n, c.b, c.z)
 		if !ok || !scalar.EqualWithinAbs(g.l, want, valAbs) {
 			t.Errorf("%+v: log J = %.15g, continued fraction %.15g", c, g.l, want)

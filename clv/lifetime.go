@@ -53,7 +53,8 @@ type LifetimeOptions struct {
 //
 // s is validated as for the fits; a nil model, Steps < 1, StepLength ≤ 0,
 // Rate ≤ −1 or non-finite, or a negative Margin is an error wrapping
-// [ErrInvalidInput]. A model prediction that is NaN or negative is reported
+// [ErrInvalidInput], and so is a horizon whose discounted value overflows
+// float64 (a rate close to −1 over many steps). A model prediction that is NaN or negative is reported
 // as an error naming the customer's index. s is not modified.
 func LifetimeValue(tm TransactionModel, sm SpendModel, s []Summary, opts LifetimeOptions) ([]float64, error) {
 	c := checker("LifetimeValue")
@@ -80,6 +81,9 @@ func LifetimeValue(tm TransactionModel, sm SpendModel, s []Summary, opts Lifetim
 			return nil, err
 		}
 		out[i] = margin * v
+		if math.IsInf(out[i], 0) || math.IsNaN(out[i]) {
+			return nil, c.Fail("opts.Rate", -1, check.Float(opts.Rate), "the discounted value of customer "+strconv.Itoa(i)+" overflows float64")
+		}
 	}
 	return out, nil
 }
@@ -120,8 +124,10 @@ func lifetimeOne(c check.Checker, tm TransactionModel, sm SpendModel, r Summary,
 		if math.IsNaN(cum) || math.IsInf(cum, 0) || cum < 0 {
 			return 0, c.Fail("tm.ConditionalPurchases", i, check.Float(cum), "transaction model returned an invalid value")
 		}
-		v += (cum - prev) * d
-		prev = cum
+		if cum > prev {
+			v += (cum - prev) * d
+			prev = cum
+		}
 	}
 	return spend * v, nil
 }

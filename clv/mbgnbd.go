@@ -75,9 +75,9 @@ func (m *MBGNBD) LogLikelihood(s []Summary) (float64, error) {
 //
 //	1 / (1 + a/(b+x)·((α+T)/(α+t_x))^(r+x)),
 //
-// which is below 1 even when x = 0. It returns NaN for x < 0, t_x < 0,
-// T < t_x or a NaN or infinite argument; otherwise the result lies in
-// [0, 1].
+// which is below 1 even when x = 0. It returns NaN for x < 0 or not a
+// whole number, t_x < 0, T < t_x or a NaN or infinite argument; otherwise
+// the result lies in [0, 1].
 func (m *MBGNBD) PAlive(x, tx, T float64) float64 {
 	if !validXTT(x, tx, T) {
 		return math.NaN()

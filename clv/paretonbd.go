@@ -88,12 +88,12 @@ func FitParetoNBD(s []Summary, opts *FitOptions) (*ParetoNBD, error) {
 // converge.
 func paretoLogH(r, alpha, s, beta, x, tau float64) (float64, bool) {
 	n := r + s + x
-	m, d, b := alpha, alpha-beta, s+1
+	m, lo, b := alpha, beta, s+1
 	if alpha < beta {
-		m, d, b = beta, beta-alpha, r+x
+		m, lo, b = beta, alpha, r+x
 	}
-	z := d / (m + tau)
-	lj, ok := logPNBDJ(n, b, z)
+	z, eps := (m-lo)/(m+tau), (lo+tau)/(m+tau)
+	lj, ok := logPNBDJe(n, b, z, eps)
 	return -n*math.Log(m+tau) + lj, ok
 }
 
@@ -122,6 +122,7 @@ func paretoObjective(tm *btydTerms) btydObjective {
 		}
 	}
 	lh := make([]float64, len(pairs))
+	gs1 := make([]float64, len(pairs))
 	dh := make([][4]float64, len(pairs))
 	lgx := make([]float64, len(tm.xs))
 	dgx := make([]float64, len(tm.xs))
@@ -167,6 +168,13 @@ func paretoObjective(tm *btydTerms) btydObjective {
 			ib[i] = 1 / (beta + v)
 		}
 		ls := math.Log(s)
+		// gs1[j] = s·H(τ)/e^(f1) for pair j = (x, τ) taken as (x, T): the
+		// second likelihood term relative to the first is
+		// gs1·(e^(log H(t_x) − log H(T)) − 1), one expm1 and one log1p a row.
+		for j, pr := range pairs {
+			x := tm.xs[pr.xi]
+			gs1[j] = math.Exp(ls + lh[j] + (r+x)*la[pr.ti] + s*lb[pr.ti])
+		}
 		var ll, gr, gal, gs, gbe float64
 		for i, row := range tm.rows {
 			x := tm.xs[row.xi]
@@ -176,11 +184,18 @@ func paretoObjective(tm *btydTerms) btydObjective {
 			if pp := rowPairs[i]; pp[0] >= 0 {
 				htx, ht := lh[pp[0]], lh[pp[1]]
 				if ht < htx {
-					lG := ls + htx + math.Log(-math.Expm1(ht-htx))
-					v = logAddExp(f1, lG)
-					w2 = math.Exp(lG - v)
+					em := math.Expm1(htx - ht)
+					rr := gs1[pp[1]] * em
+					if !math.IsInf(rr, 0) && !math.IsNaN(rr) {
+						v = f1 + math.Log1p(rr)
+						w2 = rr / (1 + rr)
+					} else {
+						lG := ls + htx + math.Log(-math.Expm1(ht-htx))
+						v = logAddExp(f1, lG)
+						w2 = math.Exp(lG - v)
+					}
 					if g != nil {
-						q := math.Exp(ht - htx)
+						q := 1 / (1 + em)
 						d1, d2 := dh[pp[0]], dh[pp[1]]
 						for j := range dI {
 							dI[j] = (d1[j] - q*d2[j]) / (1 - q)
@@ -213,7 +228,7 @@ func paretoLogHGrad(r, alpha, s, beta, x, tau float64) (float64, [4]float64, boo
 	if alpha >= beta {
 		at := alpha + tau
 		z := (alpha - beta) / at
-		j, ok := logPNBDJGrad(n, s+1, z)
+		j, ok := logPNBDJGrad(n, s+1, z, (beta+tau)/at)
 		la := math.Log(at)
 		d[0] = -la + j.dn
 		d[2] = -la + j.dn + j.db
@@ -223,7 +238,7 @@ func paretoLogHGrad(r, alpha, s, beta, x, tau float64) (float64, [4]float64, boo
 	}
 	bt := beta + tau
 	z := (beta - alpha) / bt
-	j, ok := logPNBDJGrad(n, r+x, z)
+	j, ok := logPNBDJGrad(n, r+x, z, (alpha+tau)/bt)
 	lb := math.Log(bt)
 	d[0] = -lb + j.dn + j.db
 	d[2] = -lb + j.dn
@@ -264,7 +279,8 @@ func (m *ParetoNBD) LogLikelihood(s []Summary) (float64, error) {
 //	1 / (1 + s·(α+T)^(r+x)(β+T)^s·[H(t_x) − H(T)]),
 //
 // with H as in [FitParetoNBD], computed in log space. It returns NaN for
-// x < 0, t_x < 0, T < t_x or a NaN or infinite argument; otherwise the
+// x < 0 or not a whole number, t_x < 0, T < t_x or a NaN or infinite
+// argument; otherwise the
 // result lies in [0, 1]. Unlike the BG/NBD, P(alive) < 1 even when x = 0.
 func (m *ParetoNBD) PAlive(x, tx, T float64) float64 {
 	if !validXTT(x, tx, T) {
@@ -273,13 +289,15 @@ func (m *ParetoNBD) PAlive(x, tx, T float64) float64 {
 	if tx == T {
 		return 1
 	}
-	htx, ok1 := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, tx)
-	ht, ok2 := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, T)
-	if !ok1 || !ok2 || !(ht < htx) {
-		if ht >= htx && ok1 && ok2 {
-			return 1
-		}
+	// Where the continued fraction stops short of full convergence (z
+	// within about 1e-10 of 1) its value is still the best available.
+	htx, _ := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, tx)
+	ht, _ := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, T)
+	if math.IsNaN(htx) || math.IsNaN(ht) {
 		return math.NaN()
+	}
+	if !(ht < htx) {
+		return 1
 	}
 	f1 := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
 	l := math.Log(m.S) + htx + math.Log(-math.Expm1(ht-htx)) - f1

@@ -24,7 +24,7 @@ import (
 // leave leave first.
 //
 // A fitted SBG is immutable, safe for concurrent use, and round-trips
-// through encoding/json.
+// through encoding/json; its prediction methods do not allocate.
 type SBG struct {
 	Gamma float64 // γ, first shape parameter of the beta distribution of θ
 	Delta float64 // δ, second shape parameter
@@ -173,7 +173,10 @@ func (m *SBG) Retention(t float64) float64 {
 // Payments are made at the start of each period, so the payment at the next
 // renewal is not discounted; the expected residual value is m·DERL for a
 // margin m per period. A customer just acquired, who has paid for period 1,
-// has renewals = 0. DERL grows with renewals (survivors are the loyal
+// has renewals = 0. With the timing of [Simple] (first margin at the end of
+// period 1, discounted once) the value is m·DERL(d, 0)/(1+d) = m·(DEL(d) − 1),
+// which for a homogeneous cohort (constant retention r) equals
+// Simple(m, r, d). DERL grows with renewals (survivors are the loyal
 // customers) and falls with d.
 //
 // d is the discount rate per period. It returns an error wrapping

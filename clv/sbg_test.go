@@ -188,6 +188,15 @@ func TestSBGDERL(t *testing.T) {
 	if got, _ := g.DERL(-0.1, 3); !math.IsInf(got, 1) {
 		t.Errorf("DERL(-0.1, 3) = %v, want +Inf", got)
 	}
+	// With Simple's timing, m·DERL(d, 0)/(1+d) = m·(DEL − 1); as γ, δ → ∞
+	// with δ/(γ+δ) = r fixed the cohort is homogeneous and it tends to
+	// Simple(m, r, d).
+	homog := &SBG{Gamma: 2e6, Delta: 8e6} // r = 0.8
+	derl0, _ := homog.DERL(0.12, 0)
+	del0, _ := homog.DEL(0.12)
+	if v, w := 100*derl0/1.12, Simple(100, 0.8, 0.12); !scalar.EqualWithinRel(v, w, 1e-4) || !scalar.EqualWithinRel(100*(del0-1), v, 1e-12) {
+		t.Errorf("homogeneous cohort: m·DERL/(1+d) = %v, m·(DEL−1) = %v, Simple = %v", v, 100*(del0-1), w)
+	}
 	// Loyal survivors are worth more: DERL increases with renewals.
 	prev := 0.0
 	for n := range 30 {

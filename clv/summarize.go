@@ -30,7 +30,8 @@ const (
 	ByDay Grouping = iota
 	// ByInstant merges only purchases with identical timestamps.
 	ByInstant
-	// NoGrouping counts every row as its own transaction.
+	// NoGrouping counts every row as its own transaction; rows at equal
+	// times are taken in input order.
 	NoGrouping
 )
 

@@ -398,8 +398,15 @@ func (ch *Chain) Forecast(dist [NumStages]float64, steps int) [NumStages]float64
 	return power(dist, &ch.P, steps)
 }
 
-// power returns v·Mᵏ by binary exponentiation (k ≤ 0: v).
+// power returns v·Mᵏ (k ≤ 0: v): k vector-matrix products for small k,
+// binary exponentiation (O(log k) matrix squarings) beyond.
 func power(v [NumStages]float64, m *[NumStages][NumStages]float64, k int) [NumStages]float64 {
+	if k <= 32 {
+		for range k {
+			v = vecMul(v, m)
+		}
+		return v
+	}
 	sq := *m
 	for k > 0 {
 		if k&1 == 1 {

@@ -312,8 +312,8 @@ func (s *kmeansState) seed(rng *rand.Rand) {
 }
 
 // sample returns the row at which the running sum of s.dist, taken chunk
-// by chunk, first exceeds u; rounding can leave u beyond the last row, in
-// which case it returns the last row with a positive distance, or -1.
+// by chunk, first exceeds u; where rounding leaves u beyond the rows it
+// returns the last row with a positive distance (-1 if there is none).
 func (s *kmeansState) sample(u float64) int {
 	last := -1
 	for ch, part := range s.partDist {
@@ -337,6 +337,9 @@ func (s *kmeansState) sample(u float64) int {
 			}
 			u -= s.dist[i]
 		}
+		// Rounding left u just past this chunk's rows: take its last row
+		// with a positive distance, never a row that is already a center.
+		return last
 	}
 	return last
 }

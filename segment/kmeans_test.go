@@ -353,3 +353,33 @@ func TestKMeansMatrixKinds(t *testing.T) {
 		}
 	}
 }
+
+func TestKMeansSeedSample(t *testing.T) {
+	t.Parallel()
+	// Two chunks of 3 rows; rows 1 and 4 are the only ones away from the
+	// chosen centers. partDist[0] is a hair above the true chunk sum, as
+	// rounding can leave it.
+	s := &kmeansState{n: 5, chunk: 3, chunks: 2,
+		dist:     []float64{0, 2, 0, 0, 3},
+		partDist: []float64{2 + 1e-9, 3},
+	}
+	tests := []struct {
+		u    float64
+		want int
+	}{
+		{0, 1},
+		{1.9, 1},
+		{2 + 5e-10, 1}, // past the rows of chunk 0 by rounding: its last positive row
+		{2 + 2e-9, 4},
+		{5, 4}, // beyond the total
+	}
+	for _, tc := range tests {
+		if got := s.sample(tc.u); got != tc.want {
+			t.Errorf("sample(%v) = %d, want %d", tc.u, got, tc.want)
+		}
+	}
+	zero := &kmeansState{n: 2, chunk: 3, chunks: 1, dist: []float64{0, 0}, partDist: []float64{0}}
+	if got := zero.sample(0); got != -1 {
+		t.Errorf("sample with all distances 0 = %d, want -1", got)
+	}
+}

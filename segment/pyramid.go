@@ -47,6 +47,13 @@ func DefaultPyramid() Pyramid {
 	}
 }
 
+// boundaryEps is the rounding allowance for comparing a rank midpoint with
+// the cumulative share boundary C·n: shares are decimal fractions that
+// binary floating point only approximates.
+func boundaryEps(cum float64, n int) float64 {
+	return 1e-9 * max(1, cum*float64(n))
+}
+
 // validate checks that p has at least one tier and that its shares are
 // finite, positive and sum to 1 within shareSumTol.
 func (p Pyramid) validate(c check.Checker) error {
@@ -73,8 +80,10 @@ func (p Pyramid) validate(c check.Checker) error {
 // Rounding: with n customers ranked from 0 (highest value) to n-1, the
 // customer at rank r belongs to tier t when the midpoint of its rank
 // quantile, (r+½)/n, lies in [C(t-1), C(t)), where C(t) is the cumulative
-// share of tiers 0..t (so a tier of share s receives s·n customers rounded to
-// the nearest integer, and may be empty for small n).
+// share of tiers 0..t. So the tiers down to t hold C(t)·n customers rounded
+// to the nearest integer, an exact half rounding down (C(t)·n is compared
+// with a relative tolerance of 1e-9, so that 0.01+0.04 counts as 0.05), and
+// a tier may be empty for small n.
 //
 // Ties are never split: all customers with the same value get the same tier.
 // A group of tied values that occupies ranks a..b and straddles a tier
@@ -86,11 +95,11 @@ func (p Pyramid) validate(c check.Checker) error {
 //
 // Assign returns an error wrapping [ErrInvalidInput] if p has no tiers, a
 // share is outside (0, 1] or the shares do not sum to 1, if value is empty,
-// or if a value is NaN or ±Inf. It runs in expected O(n log k) time for n
-// customers and k tiers (a multi-rank selection, not a sort) and allocates
-// the result and one copy of value.
+// or if a value is NaN or ±Inf. It runs in expected O(n·k) time for n
+// customers and k tiers (a selection of the 2(k−1) boundary ranks and one
+// pass, not a sort) and allocates the result and one copy of value.
 func (p Pyramid) Assign(value []float64) ([]int, error) {
-	c := checker("Assign")
+	c := checker("Pyramid.Assign")
 	if err := p.validate(c); err != nil {
 		return nil, err
 	}
@@ -104,7 +113,8 @@ func (p Pyramid) Assign(value []float64) ([]int, error) {
 	k := len(p)
 
 	// last[t] is the last rank (0-based, descending value) that falls in
-	// tiers 0..t by the midpoint rule: the largest r with r+½ < C(t)·n.
+	// tiers 0..t by the midpoint rule: the largest r with r+½ < C(t)·n,
+	// where a boundary within rounding error of r+½ counts as r+½.
 	last := make([]int, k)
 	cum := 0.0
 	for t := range k {
@@ -113,7 +123,7 @@ func (p Pyramid) Assign(value []float64) ([]int, error) {
 			last[t] = n - 1
 			break
 		}
-		r := int(math.Ceil(cum*float64(n)-0.5)) - 1
+		r := int(math.Ceil(cum*float64(n)-0.5-boundaryEps(cum, n))) - 1
 		last[t] = min(max(r, -1), n-1)
 	}
 

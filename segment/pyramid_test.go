@@ -10,14 +10,15 @@ import (
 
 // naiveAssign is the definition of Pyramid.Assign written out with a full
 // sort: the tier of each tied group is the tier of its middle rank
-// ⌈(a+b)/2⌉, and rank r is in tier t when (r+½)/n < C(t).
+// ⌈(a+b)/2⌉, and rank r is in tier t when r+½ < C(t)·n (less the rounding
+// allowance).
 func naiveAssign(p Pyramid, value []float64) []int {
 	n := len(value)
 	tierOfRank := func(r int) int {
 		cum := 0.0
 		for t := range len(p) - 1 {
 			cum += p[t].Share
-			if float64(r)+0.5 < cum*float64(n) {
+			if float64(r)+0.5 < cum*float64(n)-boundaryEps(cum, n) {
 				return t
 			}
 		}
@@ -84,6 +85,20 @@ func TestAssign(t *testing.T) {
 			value:  seq(100),
 			counts: []int{1, 4, 15, 80},
 			reason: "1/4/15/80 % of 100 customers",
+		},
+		{
+			name:   "50 customers: exact halves round down",
+			p:      DefaultPyramid(),
+			value:  seq(50),
+			counts: []int{0, 2, 8, 40},
+			reason: "C·n = 0.5, 2.5, 10: Platinum 0, Platinum+Gold 2, down to Iron 10",
+		},
+		{
+			name:   "150 customers",
+			p:      DefaultPyramid(),
+			value:  seq(150),
+			counts: []int{1, 6, 23, 120},
+			reason: "C·n = 1.5, 7.5, 30: 1, 7, 30 customers down to each tier",
 		},
 		{
 			name:   "boundary tie mostly above goes up",

@@ -163,6 +163,10 @@ func (s *scorer) score(v float64) int {
 		q, _ := bits.Div64(hi, lo, uint64(s.n))
 		return 1 + int(q)
 	}
+	if len(s.threshold) > 8 {
+		w, _ := slices.BinarySearch(s.threshold, v) // #{thresholds < v}
+		return 1 + w
+	}
 	score := 1
 	for _, q := range s.threshold {
 		if v > q {

@@ -12,6 +12,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -90,7 +91,7 @@ func run(args []string, w io.Writer) error {
 	// a customer buys at rate λ ~ Gamma(r, α); after each purchase they
 	// leave with probability p ~ Beta(a, b).
 	m, err := clv.FitBGNBD(cal, nil)
-	if err != nil {
+	if err := tolerate(w, err, m != nil); err != nil {
 		return err
 	}
 	cli.Heading(w, "BG/NBD fit")
@@ -187,7 +188,7 @@ func run(args []string, w io.Writer) error {
 		return err
 	}
 	gg, err := clv.FitGammaGamma(cal, nil)
-	if err != nil {
+	if err := tolerate(w, err, gg != nil); err != nil {
 		return err
 	}
 	cli.Heading(w, "Gamma-Gamma spend model")
@@ -254,7 +255,7 @@ func run(args []string, w io.Writer) error {
 	// renewals. Here: the yearly survivors of a cohort of accounts.
 	if s.cohort != nil {
 		sbg, err := clv.FitSBG(s.cohort)
-		if err != nil {
+		if err := tolerate(w, err, sbg != nil); err != nil {
 			return err
 		}
 		cli.Heading(w, "Contractual retention (shifted-beta-geometric)")
@@ -282,6 +283,18 @@ func run(args []string, w io.Writer) error {
 			r1, clv.Simple(10, r1, 0.01), 10*(derl-1))
 	}
 	return nil
+}
+
+// tolerate accepts a fit that stopped before its convergence tolerance: the
+// fits then return their last model together with an error wrapping
+// clv.ErrNotConverged. The model is usually fine for a tutorial, but say so.
+// Any other error is passed on.
+func tolerate(w io.Writer, err error, haveModel bool) error {
+	if err != nil && errors.Is(err, clv.ErrNotConverged) && haveModel {
+		fmt.Fprintf(w, "(note: %v; using the last estimate)\n", err)
+		return nil
+	}
+	return err
 }
 
 func cmpDesc(a, b float64) int {

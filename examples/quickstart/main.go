@@ -68,7 +68,7 @@ func run(args []string, w io.Writer) error {
 	}
 	r := &report{p: p, w: w, plots: *plots}
 	r.overview(*seed)
-	for _, section := range []func() error{r.lifecycleSection, r.segmentSection, r.churnSection} {
+	for _, section := range []func() error{r.lifecycleSection, r.segmentSection, r.crossSellSection, r.churnSection, r.clvSection} {
 		if err := section(); err != nil {
 			return err
 		}

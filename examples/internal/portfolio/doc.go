@@ -102,8 +102,8 @@
 // near 3 to 4, credit card → travel insurance near 3. The current account,
 // debit card and half of the savings accounts open with the account; other
 // products are taken up an exponential 20 months (mean) after opening, home
-// and life insurance 0.5 and 3 months after the mortgage, pension 8 months
-// after investments, travel insurance 6 months after the credit card. Personal
+// and life insurance 2 and 8 months after the mortgage, pension 12 months
+// after investments, travel insurance 9 months after the credit card. Personal
 // and car loans end after 48 and 60 months. [Customer.Holdings] has every
 // product taken up before the window's end, with its end date if it ended.
 //

@@ -426,9 +426,9 @@ func (g *gen) holdings(c *Customer, opened, closeAt float64, churns bool, lead f
 	at[Mortgage] = opened + later(20)
 	if has[Mortgage] {
 		has[HomeInsurance] = bern(0.70)
-		at[HomeInsurance] = at[Mortgage] + later(0.5)
+		at[HomeInsurance] = at[Mortgage] + later(2)
 		has[LifeInsurance] = bern(0.40)
-		at[LifeInsurance] = at[Mortgage] + later(3)
+		at[LifeInsurance] = at[Mortgage] + later(8)
 		has[PersonalLoan] = bern(0.05)
 	} else {
 		has[HomeInsurance] = bern(0.06)
@@ -456,14 +456,14 @@ func (g *gen) holdings(c *Customer, opened, closeAt float64, churns bool, lead f
 	at[Investments] = opened + later(20)
 	if has[Investments] {
 		has[Pension] = bern(0.45)
-		at[Pension] = at[Investments] + later(8)
+		at[Pension] = at[Investments] + later(12)
 	} else {
 		has[Pension] = c.Age >= 35 && bern(0.05+0.03*step)
 		at[Pension] = opened + later(20)
 	}
 	if has[CreditCard] {
 		has[TravelInsurance] = bern(0.30)
-		at[TravelInsurance] = at[CreditCard] + later(6)
+		at[TravelInsurance] = at[CreditCard] + later(9)
 	} else {
 		has[TravelInsurance] = bern(0.03)
 		at[TravelInsurance] = opened + later(20)
