@@ -197,6 +197,29 @@ func BenchmarkConcordance(b *testing.B) {
 	}
 }
 
+// BenchmarkConcordanceContinuous uses distinct continuous durations and
+// risks, so that neither Fenwick tree is small.
+func BenchmarkConcordanceContinuous(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			skipLarge(b, n)
+			duration, event, risk := churnData(n, 1)
+			r := rand.New(rand.NewPCG(5, 6))
+			for i := range duration {
+				duration[i] += r.Float64()
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := Concordance(risk, duration, event); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perCustomer(b, n)
+		})
+	}
+}
+
 func BenchmarkLogRank(b *testing.B) {
 	for _, n := range benchSizes[:2] {
 		b.Run(sizeName(n), func(b *testing.B) {

@@ -277,9 +277,14 @@ func FitWeibull(x mat.Matrix, duration []float64, event []bool, opts *WeibullOpt
 	if d.events == 0 {
 		return nil, c.Fail("event", -1, "", "all observations are censored (or have zero weight): the Weibull scale is not identifiable")
 	}
+	at := func(i, j int) float64 { return x.At(i, j) }
+	if dense, ok := x.(*mat.Dense); ok {
+		rm := dense.RawMatrix()
+		at = func(i, j int) float64 { return rm.Data[i*rm.Stride+j] }
+	}
 	for i := 0; i < n; i++ {
 		for j := 0; j < p; j++ {
-			v := x.At(i, j)
+			v := at(i, j)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, c.Fail("x", i, check.Float(v), "col "+strconv.Itoa(j)+": must be finite")
 			}

@@ -139,3 +139,32 @@ func BenchmarkLifetimeValue(b *testing.B) {
 	}
 	perCustomer(b, n)
 }
+
+// BenchmarkScore times the batch forms, which compute the hypergeometric
+// terms once per distinct (x, T) or (x, τ).
+func BenchmarkScore(b *testing.B) {
+	for _, n := range benchSizes[:2] {
+		bg := &BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+		pn := &ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669}
+		for _, c := range []struct {
+			name   string
+			pareto bool
+			score  func(dst []float64, s []Summary) []float64
+		}{
+			{"BGNBD/ConditionalPurchases", false, func(dst []float64, s []Summary) []float64 { return bg.AppendConditionalPurchases(dst, 52, s) }},
+			{"ParetoNBD/PAlive", true, func(dst []float64, s []Summary) []float64 { return pn.AppendPAlive(dst, s) }},
+			{"ParetoNBD/ConditionalPurchases", true, func(dst []float64, s []Summary) []float64 { return pn.AppendConditionalPurchases(dst, 52, s) }},
+		} {
+			b.Run(fmt.Sprintf("%s/n=%.0e", c.name, float64(n)), func(b *testing.B) {
+				s := benchCohort(n, c.pareto)
+				dst := make([]float64, 0, n)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					dst = c.score(dst[:0], s)
+				}
+				perCustomer(b, n)
+			})
+		}
+	}
+}

@@ -36,23 +36,25 @@
 // # Spend and lifetime value
 //
 // The Gamma-Gamma spend model ([FitGammaGamma], Fader & Hardie 2013) gives
-// each customer's expected transaction value; it assumes that spend is
-// independent of purchase frequency, and reports the correlation between
-// the two so that the assumption can be checked. [LifetimeValue] combines a
+// each customer's expected transaction value ([GammaGamma.ExpectedValue]);
+// it assumes that spend is independent of purchase frequency, and
+// [FrequencyValueCorrelation] reports the correlation between the two so
+// that the assumption can be checked. [LifetimeValue] combines a
 // transaction model ([TransactionModel]) and a spend model ([SpendModel])
-// into a per-customer CLV over a horizon, discounted per period as in
-// lifetimes' customer_lifetime_value.
+// into a per-customer CLV over a horizon, discounted per step (not
+// continuously) as in lifetimes' customer_lifetime_value.
 //
-// # Contractual models and formulas
+// # Contractual and discrete-time models, and formulas
 //
 //   - [FitSBG]: the shifted-beta-geometric model of Fader & Hardie (2007) for
 //     a cohort's survivor series, with retention and survival curves and the
-//     discounted expected residual lifetime (DERL, Fader & Hardie 2010).
-//   - The BG/BB model of Fader, Hardie & Shang (2010) for discrete-time
-//     activity (a customer active or not in each period).
-//   - [Simple] (m·r/(1+d−r)) and [Discounted] cash-flow value, and
-//     Markov-chain CLV (Pfeifer & Carraway 2000): the expected discounted
-//     value from a transition matrix and per-state rewards.
+//     discounted expected residual lifetime ([SBG.DERL], Fader & Hardie 2010).
+//   - [FitBGBB]: the BG/BB model of Fader, Hardie & Shang (2010) for
+//     discrete-time activity (a customer active or not in each period).
+//   - [Simple] (m·r/(1+d−r)) and [Discounted] cash-flow value, with checked
+//     variants that return errors, and [MarkovCLV] (Pfeifer & Carraway 2000):
+//     the expected discounted value from a transition matrix and per-state
+//     rewards over a finite or infinite horizon.
 //
 // All inputs are plain Go values; bad input returns an error wrapping
 // [ErrInvalidInput] that names the field and index, and the caller's slices

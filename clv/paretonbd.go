@@ -293,6 +293,10 @@ func (m *ParetoNBD) PAlive(x, tx, T float64) float64 {
 	// within about 1e-10 of 1) its value is still the best available.
 	htx, _ := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, tx)
 	ht, _ := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, T)
+	return m.pAliveFromLogH(x, T, htx, ht)
+}
+
+func (m *ParetoNBD) pAliveFromLogH(x, T, htx, ht float64) float64 {
 	if math.IsNaN(htx) || math.IsNaN(ht) {
 		return math.NaN()
 	}
@@ -300,8 +304,7 @@ func (m *ParetoNBD) PAlive(x, tx, T float64) float64 {
 		return 1
 	}
 	f1 := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
-	l := math.Log(m.S) + htx + math.Log(-math.Expm1(ht-htx)) - f1
-	return logistic(-l)
+	return logistic(-((math.Log(m.S) - f1) + htx + math.Log(-math.Expm1(ht-htx))))
 }
 
 // ExpectedPurchases returns E[X(t)], the expected number of repeat

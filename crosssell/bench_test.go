@@ -138,3 +138,65 @@ func cpuTime() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// benchGroceries reads Groceries for the rule and recommender benchmarks.
+func benchGroceries(b *testing.B) [][]string {
+	b.Helper()
+	return readBaskets(b, "data/groceries/groceries.csv", ",")
+}
+
+// BenchmarkRules derives all rules (any consequent size) from the frequent
+// itemsets of Groceries.
+func BenchmarkRules(b *testing.B) {
+	baskets := benchGroceries(b)
+	for _, s := range []float64{0.01, 0.001} {
+		b.Run("s="+ftoa(s), func(b *testing.B) {
+			sets, err := Mine(baskets, Options{MinSupport: s})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			var n int
+			for b.Loop() {
+				rules, err := Rules(sets, len(baskets), 0.1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(rules)
+			}
+			b.ReportMetric(float64(n), "rules")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/rule")
+		})
+	}
+}
+
+// BenchmarkRecommend scores customers (the Groceries baskets, as holdings)
+// with the rules of Groceries at support 0.1% and confidence 10%.
+func BenchmarkRecommend(b *testing.B) {
+	baskets := benchGroceries(b)
+	sets, err := Mine(baskets, Options{MinSupport: 0.001})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rules, err := Rules(sets, len(baskets), 0.1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("build/rules="+itoa(len(rules)), func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			NewRecommender(rules, Lift)
+		}
+	})
+	rec := NewRecommender(rules, Lift)
+	b.Run("recommend/k=5", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			rec.Recommend(baskets[i%len(baskets)], 5)
+			i++
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/customer")
+	})
+}

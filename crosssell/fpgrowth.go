@@ -299,17 +299,21 @@ func lexOrder(ds *dataset) []int32 {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	radixSort(order, make([]uint64, len(order)), func(t int32) []int32 { return ds.trans(int(t)) })
+	radixSort(order, make([]uint64, len(order)), ds.nItems, func(t int32) []int32 { return ds.trans(int(t)) })
 	return order
 }
 
-// radixSort sorts order by the lexicographic order of the non-negative
-// int32 sequences seq(i) (a prefix sorts first; ties keep increasing index)
-// by a most-significant-digit radix sort: the group of sequences that agree
-// on their first d elements is sorted on element d with packed 64-bit keys
-// (an integer sort, without comparison callbacks), then each run is sorted
-// on element d+1. keys is scratch space of len(order) or more.
-func radixSort(order []int32, keys []uint64, seq func(i int32) []int32) {
+// radixSort sorts order by the lexicographic order of the sequences seq(i)
+// of values in [0, maxVal) (a prefix sorts first; ties keep increasing
+// index) by a most-significant-digit radix sort. The group of sequences
+// that agree on their first d elements is sorted on element d, by a stable
+// counting sort when the group is large against maxVal, else by sorting
+// packed 64-bit keys; then each run is sorted on element d+1. Each group
+// arrives in increasing index order, so stability keeps ties in that
+// order. keys is scratch space of len(order) or more.
+func radixSort(order []int32, keys []uint64, maxVal int, seq func(i int32) []int32) {
+	var tmp []int32
+	var counts []int32
 	var rec func(lo, hi, d int)
 	rec = func(lo, hi, d int) {
 		grp, kk := order[lo:hi], keys[lo:hi]
@@ -321,9 +325,38 @@ func radixSort(order []int32, keys []uint64, seq func(i int32) []int32) {
 			}
 			kk[i] = k<<32 | uint64(uint32(t))
 		}
-		slices.Sort(kk)
-		for i := range grp {
-			grp[i] = int32(uint32(kk[i]))
+		if n := hi - lo; n >= 1024 && n >= maxVal/4 {
+			if tmp == nil {
+				tmp = make([]int32, len(order))
+				counts = make([]int32, maxVal+2)
+			}
+			clear(counts)
+			for _, k := range kk {
+				counts[k>>32+1]++
+			}
+			for v := 1; v < len(counts); v++ {
+				counts[v] += counts[v-1]
+			}
+			tk := tmp[lo:hi]
+			for _, k := range kk {
+				v := k >> 32
+				tk[counts[v]] = int32(uint32(k))
+				counts[v]++
+			}
+			copy(grp, tk)
+			for i, t := range grp {
+				s := seq(t)
+				k := uint64(0)
+				if d < len(s) {
+					k = uint64(s[d]) + 1
+				}
+				kk[i] = k<<32 | uint64(uint32(t))
+			}
+		} else {
+			slices.Sort(kk)
+			for i := range grp {
+				grp[i] = int32(uint32(kk[i]))
+			}
 		}
 		for i := lo; i < hi; {
 			k := keys[i] >> 32

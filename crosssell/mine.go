@@ -45,7 +45,7 @@ func Mine[T cmp.Ordered](baskets [][]T, opts Options) ([]Itemset[T], error) {
 	s := &rankSink{rank: ds.rank}
 	mine(ds, opts, s)
 
-	order := canonicalOrder(&s.bufSink)
+	order := canonicalOrder(s)
 	items := make([]T, len(s.ids))
 	out := make([]Itemset[T], len(order))
 	pos := 0
@@ -132,7 +132,7 @@ func (s *rankSink) emit(ids []int32, count int32) bool {
 // canonicalOrder returns the indices of the itemsets in b sorted by length,
 // then lexicographically: a counting sort by length, then a comparison sort
 // within each length.
-func canonicalOrder(b *bufSink) []int32 {
+func canonicalOrder(b *rankSink) []int32 {
 	n := b.len()
 	start := make([]int, n)
 	maxLen := 0
@@ -158,7 +158,7 @@ func canonicalOrder(b *bufSink) []int32 {
 	}
 	keys := make([]uint64, n)
 	for l := 1; l <= maxLen; l++ {
-		radixSort(order[pos[l]:pos[l+1]], keys, func(i int32) []int32 { return b.ids[start[i] : start[i]+l] })
+		radixSort(order[pos[l]:pos[l+1]], keys, len(b.rank), func(i int32) []int32 { return b.ids[start[i] : start[i]+l] })
 	}
 	return order
 }

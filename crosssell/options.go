@@ -27,8 +27,9 @@ type Options struct {
 	// maximal ones.
 	Target Target
 	// Workers is the number of goroutines that mine in parallel; 0 or 1
-	// mines sequentially in the calling goroutine. Results, and the order in
-	// which [Each] reports them, do not depend on Workers.
+	// mines sequentially in the calling goroutine. FPGrowth and Eclat split
+	// the search by first item; Apriori always counts sequentially. Results,
+	// and the order in which [Each] reports them, do not depend on Workers.
 	Workers int
 }
 
