@@ -9,7 +9,7 @@ import "slices"
 // live in a prefix tree whose levels are built one after the other, so that
 // the children of a node are contiguous and sorted; counting walks the tree
 // along each transaction (Borgelt 2003). Identical transactions are merged
-// with a weight first.
+// with a weight first, and level 2 is counted directly (see below).
 
 type apTree struct {
 	item   []int32
@@ -107,7 +107,53 @@ func mineApriori(ds *dataset, _ int, out sink) {
 	}
 	used := make([]bool, ds.nItems)
 	var buf, sub []int32
-	for k := 2; ds.maxLen == 0 || k <= ds.maxLen; k++ {
+	if ds.maxLen == 0 || ds.maxLen >= 2 {
+		// Level 2 has a candidate for every pair of frequent items, which
+		// is millions on sparse data; count the pairs directly instead, per
+		// first item over its tid-list, and keep only the frequent ones
+		// (Borgelt 2003 counts level 2 in a triangular array for the same
+		// reason).
+		tids := tidLists(ds)
+		cnt := make([]int32, ds.nItems)
+		var touched []int32
+		next := level[:0:0]
+		for _, p := range level {
+			a := t.item[p]
+			touched = touched[:0]
+			for _, tr := range tids[a] {
+				for _, b := range ds.trans(int(tr)) {
+					if b > a {
+						if cnt[b] == 0 {
+							touched = append(touched, b)
+						}
+						cnt[b]++
+					}
+				}
+			}
+			slices.Sort(touched)
+			t.first[p] = int32(len(t.item))
+			for _, b := range touched {
+				if cnt[b] >= ds.minCount {
+					nd := t.add(b, p)
+					t.count[nd] = cnt[b]
+					t.nkids[p]++
+					next = append(next, nd)
+				}
+				cnt[b] = 0
+			}
+		}
+		level = next
+		for _, nd := range level {
+			ids = append(ids[:0], t.item[t.parent[nd]], t.item[nd])
+			if !out.emit(ids, t.count[nd]) {
+				return
+			}
+		}
+		if len(level) == 0 {
+			return
+		}
+	}
+	for k := 3; ds.maxLen == 0 || k <= ds.maxLen; k++ {
 		// Candidates: children of each frequent (k−1)-node, one per later
 		// frequent sibling whose join has only frequent (k−1)-subsets.
 		var cands []int32
@@ -117,7 +163,7 @@ func mineApriori(ds *dataset, _ int, out sink) {
 				if t.parent[q] != t.parent[p] {
 					break
 				}
-				if k > 2 && !apSubsetsFrequent(t, p, t.item[q], &sub) {
+				if !apSubsetsFrequent(t, p, t.item[q], &sub) {
 					continue
 				}
 				cands = append(cands, t.add(t.item[q], p))
