@@ -14,6 +14,10 @@ type ConcordanceCounts struct {
 	TiedRisk   float64 // comparable pairs with equal risk (R's tied.x), counted as ½ in C
 	TiedTime   float64 // pairs of churns at the same duration with unequal risk (R's tied.y); not comparable
 	TiedBoth   float64 // pairs of churns at the same duration with equal risk (R's tied.xy); not comparable
+	// StdErr is the infinitesimal-jackknife standard error of C, as
+	// sqrt(concordance()$var) in R (Therneau & Atkinson, "The concordance
+	// statistic", survival vignette, sec. 4): sqrt(Σ_i (w_i·∂C/∂w_i)²).
+	StdErr float64
 }
 
 // C returns Harrell's concordance (Concordant + TiedRisk/2) /
@@ -46,9 +50,10 @@ func Concordance(risk, duration []float64, event []bool) (float64, error) {
 	return cc.C(), nil
 }
 
-// ConcordanceWeighted returns the weighted pair counts behind [Concordance];
-// weight may be nil (unit weights), and a pair counts w_i·w_j. Use its C
-// method for the index.
+// ConcordanceWeighted returns the weighted pair counts behind [Concordance]
+// and the standard error of C; weight may be nil (unit weights), and a pair
+// counts w_i·w_j, as in R's concordance(..., weights = w). Use its C method
+// for the index.
 func ConcordanceWeighted(risk, duration []float64, event []bool, weight []float64) (ConcordanceCounts, error) {
 	return concordance("ConcordanceWeighted", risk, duration, event, weight)
 }
@@ -134,7 +139,10 @@ func concordanceCounts(risk, duration []float64, event []bool, weight []float64,
 				slot[p]--
 			}
 		}
-		return concordanceByRisk(riskSeq, slot, gatherWeight(riskOrder), nt)
+		ws := gatherWeight(riskOrder)
+		cc, inf := concordanceByRisk(riskSeq, slot, ws, nt)
+		cc.StdErr = concordanceStdErr(cc, inf, ws)
+		return cc
 	}
 	riskRank := byCustomer(riskOrder, riskSeq)
 	rs := make([]int32, n)
@@ -143,7 +151,40 @@ func concordanceCounts(risk, duration []float64, event []bool, weight []float64,
 		rs[p] = riskRank[i]
 		ev[p] = event[i]
 	}
-	return concordanceByTime(timeSeq, rs, ev, gatherWeight(timeOrder), nr)
+	ws := gatherWeight(timeOrder)
+	cc, inf := concordanceByTime(timeSeq, rs, ev, ws, nr)
+	cc.StdErr = concordanceStdErr(cc, inf, ws)
+	return cc
+}
+
+// pairInfluence holds, per position of a scan, the weight of the partners
+// in the concordant, discordant and tied-risk pairs the customer belongs to
+// (as the earlier churn or as the later customer).
+type pairInfluence struct {
+	conc, disc, tied []float64
+}
+
+func newPairInfluence(n int) pairInfluence {
+	return pairInfluence{conc: make([]float64, n), disc: make([]float64, n), tied: make([]float64, n)}
+}
+
+// concordanceStdErr is R's infinitesimal jackknife: with Somers'
+// d = (C − D)/N over N comparable pairs, the influence of customer i is
+// w_i·((c_i − d_i)/N − d·(c_i + d_i + t_i)/N), Var d = Σ influence², and
+// se(C) = se(d)/2.
+func concordanceStdErr(cc ConcordanceCounts, inf pairInfluence, w []float64) float64 {
+	np := cc.Concordant + cc.Discordant + cc.TiedRisk
+	if !(np > 0) {
+		return 0
+	}
+	somer := (cc.Concordant - cc.Discordant) / np
+	v := 0.0
+	for p := range inf.conc {
+		c, d, t := inf.conc[p], inf.disc[p], inf.tied[p]
+		b := weightAt(w, p) * ((c-d)/np - somer*(c+d+t)/np)
+		v += b * b
+	}
+	return math.Sqrt(v) / 2
 }
 
 // fenwick is a Fenwick (binary indexed) tree of weights over 1..n.
@@ -175,7 +216,9 @@ func weightAt(w []float64, p int) float64 {
 // Fenwick tree over the risk ranks of the customers still at risk. Position
 // p of the duration order has duration rank timeSeq[p], risk rank rs[p],
 // event ev[p] and weight w[p] (nil: 1).
-func concordanceByTime(timeSeq, rs []int32, ev []bool, w []float64, nr int32) ConcordanceCounts {
+func concordanceByTime(timeSeq, rs []int32, ev []bool, w []float64, nr int32) (ConcordanceCounts, pairInfluence) {
+	n := len(timeSeq)
+	inf := newPairInfluence(n)
 	tree := make(fenwick, nr+1)
 	atRank := make([]float64, nr+1) // weight at risk by risk rank
 	group := make([]float64, nr+1)  // weights of this duration's churns by rank
@@ -205,9 +248,13 @@ func concordanceByTime(timeSeq, rs []int32, ev []bool, w []float64, nr int32) Co
 			r, wi := rs[p], weightAt(w, p)
 			less := tree.sum(r - 1)
 			eq := atRank[r]
+			more := max(total-less-eq, 0)
 			cc.Concordant += wi * less
 			cc.TiedRisk += wi * eq
-			cc.Discordant += wi * max(total-less-eq, 0)
+			cc.Discordant += wi * more
+			inf.conc[p] += less
+			inf.tied[p] += eq
+			inf.disc[p] += more
 			both += wi * group[r]
 			group[r] += wi
 			tied += wi
@@ -224,7 +271,43 @@ func concordanceByTime(timeSeq, rs []int32, ev []bool, w []float64, nr int32) Co
 		hi = lo
 	}
 	cc.TiedTime -= cc.TiedBoth
-	return cc
+
+	// Each customer as the later member of a pair: scan durations upwards
+	// with a tree of the earlier churns' risk ranks.
+	clear(tree)
+	clear(atRank)
+	total = 0
+	query := func(p int) {
+		r := rs[p]
+		less := tree.sum(r - 1)
+		eq := atRank[r]
+		inf.disc[p] += less // the earlier churn had the lower risk
+		inf.tied[p] += eq
+		inf.conc[p] += max(total-less-eq, 0)
+	}
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && timeSeq[hi] == timeSeq[lo] {
+			hi++
+		}
+		for p := lo; p < hi; p++ {
+			if ev[p] {
+				query(p)
+			}
+		}
+		for p := lo; p < hi; p++ {
+			if ev[p] {
+				insert(rs[p], weightAt(w, p))
+			}
+		}
+		for p := lo; p < hi; p++ {
+			if !ev[p] {
+				query(p)
+			}
+		}
+		lo = hi
+	}
+	return cc, inf
 }
 
 // concordanceByRisk scans risks from the lowest up, keeping a Fenwick tree
@@ -232,7 +315,9 @@ func concordanceByTime(timeSeq, rs []int32, ev []bool, w []float64, nr int32) Co
 // for a censoring there, so that the customers comparable with a churn at
 // rank t are exactly those in slots > 2t−1. Position p of the risk order
 // has risk rank riskSeq[p], slot slot[p] and weight w[p] (nil: 1).
-func concordanceByRisk(riskSeq, slot []int32, w []float64, nt int32) ConcordanceCounts {
+func concordanceByRisk(riskSeq, slot []int32, w []float64, nt int32) (ConcordanceCounts, pairInfluence) {
+	n := len(slot)
+	inf := newPairInfluence(n)
 	ns := 2 * nt
 	// after[s]: the weight in slots > s, over everyone.
 	after := make([]float64, ns+1)
@@ -249,6 +334,16 @@ func concordanceByRisk(riskSeq, slot []int32, w []float64, nt int32) Concordance
 	for s := ns - 1; s >= 0; s-- {
 		after[s] += after[s+1]
 	}
+	// evBefore[s]: the churn weight in slots < s, over everyone.
+	evBefore := make([]float64, ns+2)
+	for p, s := range slot {
+		if s&1 == 1 {
+			evBefore[s+1] += weightAt(w, p)
+		}
+	}
+	for s := int32(1); s <= ns+1; s++ {
+		evBefore[s] += evBefore[s-1]
+	}
 	tiedAll := -eventsSq
 	for _, e := range eventsAt {
 		tiedAll += e * e
@@ -256,9 +351,11 @@ func concordanceByRisk(riskSeq, slot []int32, w []float64, nt int32) Concordance
 	tiedAll /= 2
 
 	tree := make(fenwick, ns+1)
+	evTree := make(fenwick, ns+1)  // churns only, for the later members
 	group := make([]float64, nt+1) // this risk group's churn weights by duration rank
 	total := 0.0
 	q1 := make([]float64, 0, 16)
+	e1 := make([]float64, 0, 16)
 	var cc ConcordanceCounts
 	for lo := 0; lo < len(slot); {
 		hi := lo + 1
@@ -266,15 +363,31 @@ func concordanceByRisk(riskSeq, slot []int32, w []float64, nt int32) Concordance
 			hi++
 		}
 		q1 = q1[:0]
+		e1 = e1[:0]
 		for p := lo; p < hi; p++ {
-			if s := slot[p]; s&1 == 1 {
+			s := slot[p]
+			if s&1 == 1 {
 				q1 = append(q1, total-tree.sum(s))
 			}
+			e1 = append(e1, evTree.sum(s-1))
 		}
 		for p := lo; p < hi; p++ {
 			wi := weightAt(w, p)
 			tree.add(slot[p], wi)
 			total += wi
+			if slot[p]&1 == 1 {
+				evTree.add(slot[p], wi)
+			}
+		}
+		// Each customer as the later member: the comparable churns are
+		// those in slots < its own.
+		for p := lo; p < hi; p++ {
+			s := slot[p]
+			lower := e1[p-lo]
+			e2 := evTree.sum(s - 1)
+			inf.disc[p] += lower // the earlier churn had the lower risk
+			inf.tied[p] += e2 - lower
+			inf.conc[p] += max(evBefore[s]-e2, 0)
 		}
 		k := 0
 		for p := lo; p < hi; p++ {
@@ -284,9 +397,13 @@ func concordanceByRisk(riskSeq, slot []int32, w []float64, nt int32) Concordance
 			}
 			wi, t := weightAt(w, p), (s+1)/2
 			q2 := total - tree.sum(s)
+			more := max(after[s]-q2, 0)
 			cc.Concordant += wi * q1[k]
 			cc.TiedRisk += wi * (q2 - q1[k])
-			cc.Discordant += wi * max(after[s]-q2, 0)
+			cc.Discordant += wi * more
+			inf.conc[p] += q1[k]
+			inf.tied[p] += q2 - q1[k]
+			inf.disc[p] += more
 			cc.TiedBoth += wi * group[t]
 			group[t] += wi
 			k++
@@ -297,5 +414,5 @@ func concordanceByRisk(riskSeq, slot []int32, w []float64, nt int32) Concordance
 		lo = hi
 	}
 	cc.TiedTime = tiedAll - cc.TiedBoth
-	return cc
+	return cc, inf
 }

@@ -20,6 +20,8 @@ func bruteConcordance(risk, duration []float64, event []bool, weight []float64) 
 		return weight[i]
 	}
 	var c ConcordanceCounts
+	n := len(duration)
+	ic, id, it := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := range duration {
 		if !event[i] {
 			continue
@@ -34,10 +36,16 @@ func bruteConcordance(risk, duration []float64, event []bool, weight []float64) 
 				switch {
 				case risk[i] > risk[j]:
 					c.Concordant += ww
+					ic[i] += w(j)
+					ic[j] += w(i)
 				case risk[i] < risk[j]:
 					c.Discordant += ww
+					id[i] += w(j)
+					id[j] += w(i)
 				default:
 					c.TiedRisk += ww
+					it[i] += w(j)
+					it[j] += w(i)
 				}
 			case duration[j] == duration[i] && j > i: // both churned: count once
 				if risk[i] == risk[j] {
@@ -48,14 +56,27 @@ func bruteConcordance(risk, duration []float64, event []bool, weight []float64) 
 			}
 		}
 	}
+	// R's infinitesimal jackknife (survival's concordancefit: dfbeta,
+	// var = sum(dfbeta^2)/4), written out on the pair counts.
+	np := c.Concordant + c.Discordant + c.TiedRisk
+	if np > 0 {
+		somer := (c.Concordant - c.Discordant) / np
+		v := 0.0
+		for i := range n {
+			b := w(i) * ((ic[i]-id[i])/np - somer*(ic[i]+id[i]+it[i])/np)
+			v += b * b
+		}
+		c.StdErr = math.Sqrt(v / 4)
+	}
 	return c
 }
 
 // TestConcordanceRossiReference checks the pair counts and C against R
 // 4.2.2, survival 3.5-3: coxph(Surv(week, arrest) ~ fin + age + race +
 // wexp + mar + paro + prio, data = rossi)$concordance, whose counts are
-// concordant 27242, discordant 15291, tied.x 49, tied.y 111, tied.xy 0 and
-// C 0.640329247099714 (shared/reference/rossi_coxph_efron.json). The risk
+// concordant 27242, discordant 15291, tied.x 49, tied.y 111, tied.xy 0,
+// C 0.640329247099714 and its standard error 0.0266581227726475
+// (shared/reference/rossi_coxph_efron.json). The risk
 // is the linear predictor at R's coefficients; equal covariate rows give
 // exactly equal risks, so the counts are integers and must match exactly.
 func TestConcordanceRossiReference(t *testing.T) {
@@ -63,10 +84,11 @@ func TestConcordanceRossiReference(t *testing.T) {
 	d := readRossiCSV(t)
 	var ref struct {
 		Cox struct {
-			Terms       []string `json:"terms"`
-			Coef        []float64
-			Concordance float64
-			Counts      map[string]float64 `json:"concordance_counts"`
+			Terms         []string `json:"terms"`
+			Coef          []float64
+			Concordance   float64
+			ConcordanceSE float64            `json:"concordance_se"`
+			Counts        map[string]float64 `json:"concordance_counts"`
 		} `json:"cox"`
 	}
 	readRef(t, "rossi_coxph_efron.json", &ref)
@@ -81,7 +103,7 @@ func TestConcordanceRossiReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path := 1; path <= 2; path++ {
-		if diff := cmp.Diff(got, concordanceCounts(risk, d.week, d.arrest, nil, path)); diff != "" {
+		if diff := cmp.Diff(got, concordanceCounts(risk, d.week, d.arrest, nil, path), cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 			t.Errorf("path %d differs (-auto +path):\n%s", path, diff)
 		}
 	}
@@ -91,8 +113,11 @@ func TestConcordanceRossiReference(t *testing.T) {
 		TiedRisk:   ref.Cox.Counts["tied.x"],
 		TiedTime:   ref.Cox.Counts["tied.y"],
 		TiedBoth:   ref.Cox.Counts["tied.xy"],
+		StdErr:     ref.Cox.ConcordanceSE,
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	// The standard error is a sum of squares: compare it to the 15 digits
+	// R printed.
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(1e-12, 0)); diff != "" {
 		t.Errorf("counts mismatch (-want +got):\n%s", diff)
 	}
 	c, err := Concordance(risk, d.week, d.arrest)
@@ -121,6 +146,7 @@ func TestConcordanceHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := ConcordanceCounts{Concordant: 3, Discordant: 4, TiedRisk: 1, TiedBoth: 1}
+	got.StdErr = 0 // checked against the brute force elsewhere
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}

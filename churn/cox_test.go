@@ -990,3 +990,36 @@ func TestFitCoxRReferenceVariants(t *testing.T) {
 	checkAbs(t, "weighted weibull loglik null", wb.LogLikNull, -1696.2331669014206, weibRefTol)
 	checkAbs(t, "weighted weibull loglik", wb.LogLik, -1662.5878084873193, weibRefTol)
 }
+
+// TestFitCoxAnyMatrix: a mat.Matrix that is not a *mat.Dense (here a
+// transposed view) gives the same fit as the dense copy.
+func TestFitCoxAnyMatrix(t *testing.T) {
+	t.Parallel()
+	d := coxReadRossi(t)
+	want, err := FitCox(d.x, d.week, d.event, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := mat.DenseCopyOf(d.x.T()).T() // a mat.Transpose
+	if _, ok := view.(*mat.Dense); ok {
+		t.Fatal("test needs a matrix that is not *mat.Dense")
+	}
+	got, err := FitCox(view, d.week, d.event, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("FitCox(view) differs (-dense +view):\n%s", diff)
+	}
+	wb, err := FitWeibull(view, d.week, d.event, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, err := FitWeibull(d.x, d.week, d.event, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wd, wb); diff != "" {
+		t.Errorf("FitWeibull(view) differs (-dense +view):\n%s", diff)
+	}
+}

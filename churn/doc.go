@@ -53,7 +53,8 @@
 //
 // [Concordance] measures how well any risk score ranks customers by churn
 // time (Harrell's C, as R's concordance, in O(n log n));
-// [ConcordanceWeighted] gives the weighted pair counts.
+// [ConcordanceWeighted] gives the weighted pair counts and R's
+// infinitesimal-jackknife standard error.
 //
 // # Acting on churn: early warning
 //

@@ -79,6 +79,27 @@ func TestFitBGNBDCDNOW(t *testing.T) {
 	if !scalar.EqualWithinAbs(m.LogLik, ref.BGNBD.LL, 1e-4) {
 		t.Errorf("LogLik = %.6f, want R re-fit %.6f", m.LogLik, ref.BGNBD.LL)
 	}
+	// lifetimes docs/Quickstart.md (CamDavidsonPilon/lifetimes @2445a20),
+	// bgf.summary on the same data: se(coef) printed to 6 decimals, from
+	// lifetimes' own numerical Hessian; ours is a central difference of the
+	// analytic gradient.
+	const seRel = 1e-4
+	for i, want := range []float64{0.012557, 0.378221, 0.185719, 0.705345} {
+		if !scalar.EqualWithinRel(m.StdErr[i], want, seRel) {
+			t.Errorf("StdErr[%d] = %.6f, want %.6f", i, m.StdErr[i], want)
+		}
+	}
+	// Same page: expected purchases in the next period (t = 1) of the five
+	// customers it ranks highest, printed to 6 decimals.
+	const predAbs = 1e-6
+	for _, c := range []struct{ x, tx, T, want float64 }{
+		{18, 35.14, 35.86, 0.424877}, {19, 34.00, 34.14, 0.474738}, {17, 28.43, 28.86, 0.486526},
+		{29, 37.71, 38.00, 0.662396}, {26, 30.86, 31.00, 0.710623},
+	} {
+		if got := m.ConditionalPurchases(1, c.x, c.tx, c.T); !scalar.EqualWithinAbs(got, c.want, predAbs) {
+			t.Errorf("ConditionalPurchases(1, %g, %g, %g) = %.7f, want %.6f", c.x, c.tx, c.T, got, c.want)
+		}
+	}
 }
 
 func TestBGNBDPredictionsCDNOW(t *testing.T) {

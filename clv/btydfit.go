@@ -190,6 +190,7 @@ func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydF
 	g := make([]float64, k)
 	f := ls.gradient(g, theta)
 	var hess *mat.SymDense
+	lastStep := math.Inf(1)
 	for ; maxAbs(g) > tol && iter < maxIter; iter++ {
 		hess = ls.hessian(theta)
 		var chol mat.Cholesky
@@ -214,12 +215,14 @@ func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydF
 			}
 			ft := ls.f(trial)
 			if ft < f {
+				lastStep = t * maxAbs(step.RawVector().Data)
 				copy(theta, trial)
 				improved = true
 				break
 			}
 			if ft <= f+fTol {
 				if ls.gradient(gt, trial); maxAbs(gt) < maxAbs(g) {
+					lastStep = t * maxAbs(step.RawVector().Data)
 					copy(theta, trial)
 					improved = true
 					break
@@ -234,9 +237,9 @@ func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydF
 	}
 	res := btydFitResult{p: make([]float64, k), meanNLL: f, iter: iter, converged: maxAbs(g) <= tol}
 	copy(res.p, ls.params(theta))
-	// The Hessian of the last Newton step, taken a step of the order of
-	// the gradient tolerance away, serves for the standard errors.
-	if hess == nil || !res.converged {
+	// The Hessian of the last Newton step serves for the standard errors
+	// when that step was too small to change them.
+	if hess == nil || !res.converged || lastStep > 1e-7 {
 		hess = ls.hessian(theta)
 	}
 	hess.ScaleSym(n, hess)

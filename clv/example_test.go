@@ -115,3 +115,28 @@ func ExampleLifetimeValue() {
 	// customer 1: 32.81
 	// customer 3: 7.11
 }
+
+func ExampleSplitHoldout() {
+	day := func(m time.Month, d int) time.Time { return time.Date(2024, m, d, 12, 0, 0, 0, time.UTC) }
+	p := []clv.Purchase{
+		{Customer: "anna", At: day(1, 3), Amount: 20},
+		{Customer: "anna", At: day(2, 14), Amount: 40},
+		{Customer: "anna", At: day(4, 2), Amount: 25}, // holdout
+		{Customer: "anna", At: day(5, 9), Amount: 35}, // holdout
+		{Customer: "ben", At: day(2, 1), Amount: 15},
+		{Customer: "cara", At: day(4, 20), Amount: 50}, // first seen in the holdout: left out
+	}
+	calEnd := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
+	holdEnd := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	h, err := clv.SplitHoldout(p, calEnd, holdEnd, 7*24*time.Hour, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range h {
+		fmt.Printf("%s: x=%g T=%.2f | holdout: %g purchases in %.0f weeks, mean %.1f\n",
+			c.Customer, c.Frequency, c.T, c.HoldoutFrequency, c.HoldoutDuration, c.HoldoutMeanValue)
+	}
+	// Output:
+	// anna: x=1 T=12.57 | holdout: 2 purchases in 13 weeks, mean 30.0
+	// ben: x=0 T=8.43 | holdout: 0 purchases in 13 weeks, mean 0.0
+}

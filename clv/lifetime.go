@@ -75,8 +75,19 @@ func LifetimeValue(tm TransactionModel, sm SpendModel, s []Summary, opts Lifetim
 	if margin == 0 {
 		margin = 1
 	}
+	if bt, ok := tm.(batchTransactionModel); ok {
+		if err := lifetimeBatch(c, bt, s, opts.StepLength, disc, out); err != nil {
+			return nil, err
+		}
+	}
 	for i, r := range s {
-		v, err := lifetimeOne(c, tm, sm, r, opts.StepLength, disc, i)
+		v, err := 0.0, error(nil)
+		if _, ok := tm.(batchTransactionModel); ok {
+			v, err = lifetimeSpend(c, sm, r, i)
+			v *= out[i]
+		} else {
+			v, err = lifetimeOne(c, tm, sm, r, opts.StepLength, disc, i)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -113,10 +124,46 @@ func checkLifetime(c check.Checker, tm TransactionModel, sm SpendModel, opts Lif
 	return c.Scalar("opts.Margin", opts.Margin, 0, math.MaxFloat64)
 }
 
-func lifetimeOne(c check.Checker, tm TransactionModel, sm SpendModel, r Summary, step float64, disc []float64, i int) (float64, error) {
+// batchTransactionModel is implemented by the models of this package that
+// score a whole cohort at once, sharing work between customers with equal
+// histories; LifetimeValue uses it when available. The results are the same
+// as those of ConditionalPurchases.
+type batchTransactionModel interface {
+	AppendConditionalPurchases(dst []float64, t float64, s []Summary) []float64
+}
+
+// lifetimeBatch writes each customer's discounted expected number of
+// purchases over the horizon into out.
+func lifetimeBatch(c check.Checker, tm batchTransactionModel, s []Summary, step float64, disc []float64, out []float64) error {
+	prev := make([]float64, len(s))
+	cum := make([]float64, 0, len(s))
+	for k, d := range disc {
+		cum = tm.AppendConditionalPurchases(cum[:0], float64(k+1)*step, s)
+		for i, v := range cum {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				return c.Fail("tm.ConditionalPurchases", i, check.Float(v), "transaction model returned an invalid value")
+			}
+			if v > prev[i] {
+				out[i] += (v - prev[i]) * d
+				prev[i] = v
+			}
+		}
+	}
+	return nil
+}
+
+func lifetimeSpend(c check.Checker, sm SpendModel, r Summary, i int) (float64, error) {
 	spend := sm.ExpectedValue(r.Frequency, r.MeanValue)
 	if math.IsNaN(spend) || spend < 0 || math.IsInf(spend, 0) {
 		return 0, c.Fail("sm.ExpectedValue", i, check.Float(spend), "spend model returned an invalid value")
+	}
+	return spend, nil
+}
+
+func lifetimeOne(c check.Checker, tm TransactionModel, sm SpendModel, r Summary, step float64, disc []float64, i int) (float64, error) {
+	spend, err := lifetimeSpend(c, sm, r, i)
+	if err != nil {
+		return 0, err
 	}
 	prev, v := 0.0, 0.0
 	for k, d := range disc {

@@ -304,8 +304,7 @@ func (m *ParetoNBD) pAliveFromLogH(x, T, htx, ht float64) float64 {
 		return 1
 	}
 	f1 := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
-	l := math.Log(m.S) + htx + math.Log(-math.Expm1(ht-htx)) - f1
-	return logistic(-l)
+	return logistic(-((math.Log(m.S) - f1) + htx + math.Log(-math.Expm1(ht-htx))))
 }
 
 // ExpectedPurchases returns E[X(t)], the expected number of repeat

@@ -182,3 +182,27 @@ func TestParetoNBDHardCorners(t *testing.T) {
 		})
 	}
 }
+
+func TestFitParetoNBDRecoveryHardCorner(t *testing.T) {
+	t.Parallel()
+	// α ≫ β: z = (α−β)/(α+τ) is above 0.99 for every τ < 1.5, the region
+	// where the likelihood uses the split integral, and rates are small.
+	const r, alpha, s, beta = 2.0, 200.0, 0.5, 0.5
+	sm := simParetoNBD(simConfig{n: 10000, tMin: 20, tMax: 200, grid: 1.0 / 7, seed: 12}, r, alpha, s, beta)
+	m, err := FitParetoNBD(sm, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.StdErr) != 4 {
+		t.Fatalf("StdErr = %v", m.StdErr)
+	}
+	const zMax = 3
+	for i, c := range []struct {
+		name      string
+		got, want float64
+	}{{"r", m.R, r}, {"alpha", m.Alpha, alpha}, {"s", m.S, s}, {"beta", m.Beta, beta}} {
+		if z := (c.got - c.want) / m.StdErr[i]; math.Abs(z) > zMax {
+			t.Errorf("%s = %.4g ± %.2g, true %.4g (z = %.2f)", c.name, c.got, m.StdErr[i], c.want, z)
+		}
+	}
+}

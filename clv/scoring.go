@@ -8,7 +8,7 @@ import "math"
 // open-addressing table on the bit patterns, like compressSummaries'.
 type pairCache struct {
 	keys [][2]float64
-	vals []float64
+	vals [][2]float64
 	slot []int32
 }
 
@@ -27,6 +27,11 @@ func pairHash(a, b float64) uint64 {
 
 // get returns f(a, b), computing it on the first request for (a, b).
 func (c *pairCache) get(a, b float64, f func(a, b float64) float64) float64 {
+	return c.get2(a, b, func(a, b float64) [2]float64 { return [2]float64{f(a, b)} })[0]
+}
+
+// get2 is get for a function with two results.
+func (c *pairCache) get2(a, b float64, f func(a, b float64) [2]float64) [2]float64 {
 	if 2*len(c.keys) >= len(c.slot) {
 		c.slot = make([]int32, 2*len(c.slot))
 		for j, k := range c.keys {
@@ -94,9 +99,9 @@ func (m *MBGNBD) AppendConditionalPurchases(dst []float64, t float64, s []Summar
 // instead of twice per customer. Invalid rows give NaN; s is not validated
 // or modified.
 func (m *ParetoNBD) AppendPAlive(dst []float64, s []Summary) []float64 {
-	c := newPairCache()
+	c := m.newPAliveCache()
 	for _, r := range s {
-		dst = append(dst, m.pAliveCached(c, r.Frequency, r.Recency, r.T))
+		dst = append(dst, c.pAlive(r.Frequency, r.Recency, r.T))
 	}
 	return dst
 }
@@ -104,7 +109,7 @@ func (m *ParetoNBD) AppendPAlive(dst []float64, s []Summary) []float64 {
 // AppendConditionalPurchases appends ConditionalPurchases(t, x, t_x, T) for
 // each customer of s to dst; see [ParetoNBD.AppendPAlive].
 func (m *ParetoNBD) AppendConditionalPurchases(dst []float64, t float64, s []Summary) []float64 {
-	c := newPairCache()
+	c := m.newPAliveCache()
 	for _, r := range s {
 		x, tx, T := r.Frequency, r.Recency, r.T
 		if !validXTT(x, tx, T) || math.IsNaN(t) || math.IsInf(t, 1) || t <= 0 {
@@ -112,22 +117,51 @@ func (m *ParetoNBD) AppendConditionalPurchases(dst []float64, t float64, s []Sum
 			continue
 		}
 		bt := m.Beta + T
-		dst = append(dst, (m.R+x)*bt/(m.Alpha+T)*powRatio(m.S-1, math.Log1p(t/bt))*m.pAliveCached(c, x, tx, T))
+		dst = append(dst, (m.R+x)*bt/(m.Alpha+T)*powRatio(m.S-1, math.Log1p(t/bt))*c.pAlive(x, tx, T))
 	}
 	return dst
 }
 
-func (m *ParetoNBD) pAliveCached(c *pairCache, x, tx, T float64) float64 {
+// paretoPAliveCache holds, per distinct (x, τ), log H(τ), and per distinct
+// (x, T), log H(T) and log s − log(first likelihood term).
+type paretoPAliveCache struct {
+	m     *ParetoNBD
+	h, tT *pairCache
+	lh    func(x, tau float64) float64
+	lt    func(x, T float64) [2]float64
+}
+
+func (m *ParetoNBD) newPAliveCache() *paretoPAliveCache {
+	c := &paretoPAliveCache{m: m, h: newPairCache(), tT: newPairCache()}
+	c.lh = func(x, tau float64) float64 {
+		v, _ := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, tau)
+		return v
+	}
+	ls := math.Log(m.S)
+	c.lt = func(x, T float64) [2]float64 {
+		f1 := -(m.R+x)*math.Log(m.Alpha+T) - m.S*math.Log(m.Beta+T)
+		return [2]float64{c.h.get(x, T, c.lh), ls - f1}
+	}
+	return c
+}
+
+// pAlive is ParetoNBD.PAlive with the per-pair terms cached; the
+// arithmetic is the same, so the results are equal bit for bit.
+func (c *paretoPAliveCache) pAlive(x, tx, T float64) float64 {
 	if !validXTT(x, tx, T) {
 		return math.NaN()
 	}
 	if tx == T {
 		return 1
 	}
-	lh := func(x, tau float64) float64 {
-		v, _ := paretoLogH(m.R, m.Alpha, m.S, m.Beta, x, tau)
-		return v
+	htx := c.h.get(x, tx, c.lh)
+	v := c.tT.get2(x, T, c.lt)
+	ht := v[0]
+	if math.IsNaN(htx) || math.IsNaN(ht) {
+		return math.NaN()
 	}
-	htx, ht := c.get(x, tx, lh), c.get(x, T, lh)
-	return m.pAliveFromLogH(x, T, htx, ht)
+	if !(ht < htx) {
+		return 1
+	}
+	return logistic(-(v[1] + htx + math.Log(-math.Expm1(ht-htx))))
 }

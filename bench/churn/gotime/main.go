@@ -52,16 +52,23 @@ func main() {
 		m.Coef, m.LogLik, m.Iter, float64(ms.HeapSys)/(1<<20))
 }
 
-// timeit returns the median wall time of reps runs of f, in seconds.
+// timeit returns the median wall time of reps runs of f, in seconds. It
+// also prints the median CPU time (user + system) to stderr: on a shared
+// machine the wall time includes waiting for a core.
 func timeit(reps int, f func()) float64 {
 	t := make([]float64, reps)
+	c := make([]float64, reps)
 	for i := range t {
 		runtime.GC()
+		c0 := cpuSeconds()
 		t0 := time.Now()
 		f()
 		t[i] = time.Since(t0).Seconds()
+		c[i] = cpuSeconds() - c0
 	}
 	slices.Sort(t)
+	slices.Sort(c)
+	fmt.Fprintf(os.Stderr, "gotime: wall %.3f s, cpu %.3f s (medians of %d)\n", t[reps/2], c[reps/2], reps)
 	return t[reps/2]
 }
 
