@@ -183,11 +183,20 @@ func run(args []string, w io.Writer) error {
 	// 2013, note 025) shrinks each customer's mean spend towards the
 	// population mean, the more so the fewer purchases we have seen. It
 	// assumes spend per purchase is independent of frequency: check first.
-	rho, err := clv.FrequencyValueCorrelation(cal)
+	// Repeat purchases worth nothing (the full CDNOW file has some $0 rows)
+	// carry no spend information and the gamma density cannot take them:
+	// leave those customers out of the spend fit.
+	var spend []clv.Summary
+	for _, c := range cal {
+		if c.Frequency > 0 && c.MeanValue > 0 {
+			spend = append(spend, c)
+		}
+	}
+	rho, err := clv.FrequencyValueCorrelation(spend)
 	if err != nil {
 		return err
 	}
-	gg, err := clv.FitGammaGamma(cal, nil)
+	gg, err := clv.FitGammaGamma(spend, nil)
 	if err := tolerate(w, err, gg != nil); err != nil {
 		return err
 	}

@@ -83,15 +83,16 @@ func (r *report) clvSection() error {
 	}
 	tb.Print(r.w)
 
-	// The distribution is very skewed: plot log10(CLV).
+	// The distribution is very skewed: plot log10(CLV), for CLV ≥ 1 (the
+	// long tail of customers BG/NBD thinks are gone is left out).
 	logs := make([]float64, 0, len(value))
 	for _, v := range value {
-		if v > 0 {
+		if v >= 1 {
 			logs = append(logs, math.Log10(v))
 		}
 	}
 	return r.plot("clv.svg", func(path string) error {
-		return charts.Histogram(path, "12-month CLV of revenue events", "log10 CLV", logs, 40)
+		return charts.Histogram(path, fmt.Sprintf("12-month CLV of revenue events (%d customers with CLV ≥ 1)", len(logs)), "log10 CLV", logs, 40)
 	})
 }
 

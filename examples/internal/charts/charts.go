@@ -132,7 +132,9 @@ func GroupedBars(path, title, yLabel string, categories []string, series []Serie
 		p.Add(bars)
 		p.Legend.Add(s.Name, bars)
 	}
+	// Top left: bar charts of shares usually rise to the right.
 	p.Legend.Top = true
+	p.Legend.Left = true
 	p.NominalX(categories...)
 	return save(p, path, 16, 10)
 }

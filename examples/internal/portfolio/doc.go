@@ -98,9 +98,13 @@
 //	pension              0.45 with investments, else 0.05 + 0.03 per step (age ≥ 35)
 //	travel insurance     0.30 with a credit card, else 0.03
 //
-// so mortgage → home insurance has a lift near 4 to 5, investments → pension
-// near 3 to 4, credit card → travel insurance near 3. The current account,
-// debit card and half of the savings accounts open with the account; other
+// so that, among the customers active at the end of the default portfolio,
+// mortgage → home insurance has a lift of about 5.9 (confidence 0.68),
+// investments → pension about 6.3 (0.41) and credit card → travel insurance
+// about 3.2 (0.27).
+//
+// The current account, debit card and half of the savings accounts open with
+// the account; other
 // products are taken up an exponential 20 months (mean) after opening, home
 // and life insurance 2 and 8 months after the mortgage, pension 12 months
 // after investments, travel insurance 9 months after the credit card. Personal
