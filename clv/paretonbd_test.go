@@ -41,11 +41,11 @@ func TestFitParetoNBDCDNOW(t *testing.T) {
 	if !scalar.EqualWithinAbs(m.LogLik, -9595.0, llTol) {
 		t.Errorf("LogLik = %.4f, want −9595.0 ± 0.1", m.LogLik)
 	}
-	// R re-fit (clv_refits.json). The optimum is flat in (s, β): BTYD's
-	// own estimates differ in the 3rd decimal with a log-likelihood within
-	// 0.01, so parameters are compared to 1e-3 and the log-likelihood to
-	// 1e-4.
-	const refitRel = 1e-3
+	// R re-fit (clv_refits.json, optim on log-parameters). The optimum is
+	// flat in (s, β) (BTYD's own estimates differ in the 3rd decimal with a
+	// log-likelihood within 0.01), but two converged optimisers still agree
+	// to about 5e-7; compared to 1e-5, the log-likelihood to 1e-4.
+	const refitRel = 1e-5
 	f := ref.P.Fitted
 	for _, c := range []struct {
 		name      string
