@@ -18,9 +18,9 @@ import (
 type BGNBD struct {
 	R, Alpha, A, B float64
 	// StdErr holds the standard errors of R, Alpha, A and B, in that
-	// order, from the inverse Hessian of the negative log-likelihood (the
-	// delta method from the log-parameters). It is nil when the Hessian is
-	// not positive definite.
+	// order, from the inverse Hessian of the negative log-likelihood
+	// (penalised when opts.L2 > 0), by the delta method from the
+	// log-parameters. It is nil when the Hessian is not positive definite.
 	StdErr []float64 `json:",omitempty"`
 	// LogLik is the log-likelihood at the estimates (FHL eq. 6, summed).
 	LogLik float64

@@ -286,3 +286,41 @@ func TestBGNBDConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestFitL2Shrinks(t *testing.T) {
+	t.Parallel()
+	// As lifetimes' test_penalizer_term_will_shrink_coefs_to_0: a larger
+	// ridge penalty gives a smaller Σθ and a lower log-likelihood.
+	s := readCDNOWSummary(t)
+	for _, fit := range btydFits {
+		prevSum, prevLL := math.Inf(1), math.Inf(1)
+		for _, l2 := range []float64{0, 0.01, 0.1} {
+			m, err := fit.fit(s, &FitOptions{L2: l2})
+			if err != nil {
+				t.Fatalf("%s L2=%g: %v", fit.name, l2, err)
+			}
+			sum := 0.0
+			for _, v := range m.params() {
+				sum += v
+			}
+			ll := logLikOf(m)
+			if !(sum < prevSum) || !(ll < prevLL) {
+				t.Errorf("%s L2=%g: Σθ = %g (before %g), LogLik = %g (before %g)", fit.name, l2, sum, prevSum, ll, prevLL)
+			}
+			prevSum, prevLL = sum, ll
+		}
+	}
+}
+
+// logLikOf returns the LogLik field of a fitted transaction model.
+func logLikOf(m btydModel) float64 {
+	switch m := m.(type) {
+	case *BGNBD:
+		return m.LogLik
+	case *MBGNBD:
+		return m.LogLik
+	case *ParetoNBD:
+		return m.LogLik
+	}
+	panic("unknown model")
+}

@@ -15,7 +15,7 @@ import "math"
 type MBGNBD struct {
 	R, Alpha, A, B float64
 	// StdErr holds the standard errors of R, Alpha, A and B, in that
-	// order; nil when the Hessian is not positive definite.
+	// order, as in [BGNBD]; nil when the Hessian is not positive definite.
 	StdErr []float64 `json:",omitempty"`
 	// LogLik is the log-likelihood at the estimates.
 	LogLik float64

@@ -18,8 +18,9 @@ import (
 type ParetoNBD struct {
 	R, Alpha, S, Beta float64
 	// StdErr holds the standard errors of R, Alpha, S and Beta, in that
-	// order, from the inverse Hessian of the negative log-likelihood; nil
-	// when the Hessian is not positive definite.
+	// order, from the inverse Hessian of the negative log-likelihood
+	// (penalised when opts.L2 > 0); nil when the Hessian is not positive
+	// definite.
 	StdErr []float64 `json:",omitempty"`
 	// LogLik is the log-likelihood at the estimates.
 	LogLik float64

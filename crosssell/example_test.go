@@ -88,3 +88,32 @@ func ExampleNewValueRecommender() {
 	// card      expected margin 30 (confidence 0.75)
 	// savings   expected margin 6 (confidence 0.38)
 }
+
+// Example_nextBestOffer runs the whole workflow: mine the holdings, keep
+// the rules that recommend a credit product, and rank offers for one
+// customer by expected margin, with the rule behind each offer.
+func Example_nextBestOffer() {
+	sets, err := crosssell.Mine(holdings, crosssell.Options{MinSupport: 0.2})
+	if err != nil {
+		panic(err)
+	}
+	credit := []string{"card", "loan", "mortgage"}
+	rules, err := crosssell.RulesWith(sets, len(holdings), crosssell.RuleOptions[string]{
+		MinConfidence: 0.25, SingleThen: true, ThenItems: credit,
+	})
+	if err != nil {
+		panic(err)
+	}
+	margin := map[string]float64{"card": 40, "loan": 300, "mortgage": 1200}
+	rec, err := crosssell.NewValueRecommender(rules, crosssell.Confidence, margin)
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range rec.Recommend([]string{"current", "savings"}, 2) {
+		fmt.Printf("offer %s: expected margin %.0f, because %v → %v (confidence %.2f, lift %.2f)\n",
+			s.Item, s.Score, s.Rule.If, s.Rule.Then, s.Rule.Confidence, s.Rule.Lift)
+	}
+	// Output:
+	// offer mortgage: expected margin 450, because [current] → [mortgage] (confidence 0.38, lift 1.25)
+	// offer loan: expected margin 75, because [current] → [loan] (confidence 0.25, lift 1.25)
+}

@@ -223,3 +223,13 @@ func TestMetricText(t *testing.T) {
 		t.Error("Metric(9).MarshalText: no error")
 	}
 }
+
+func TestRecommenderUnmarshalInvalid(t *testing.T) {
+	t.Parallel()
+	var r Recommender[string]
+	for _, in := range []string{`{"metric":"margin","rules":[]}`, `{"metric":"lift","rules":[{"if":["a"],"then":["b"],"conviction":"x"}]}`, `[`} {
+		if err := json.Unmarshal([]byte(in), &r); err == nil {
+			t.Errorf("Unmarshal(%s): no error", in)
+		}
+	}
+}

@@ -289,6 +289,13 @@ func TestRulesInvalid(t *testing.T) {
 		{"repeated", mod(func(s []Itemset[string]) []Itemset[string] { return append(s, s[0]) }), 4, 0.5, "sets[3].Items", -1},
 		{"missing subset", mod(func(s []Itemset[string]) []Itemset[string] { return s[1:] }), 4, 0, "sets[1].Items", -1},
 	}
+	long := make([]int, 63)
+	for i := range long {
+		long[i] = i
+	}
+	if _, err := Rules([]Itemset[int]{{long, 1, 1}}, 1, 0); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("63-item set: got %v, want ErrInvalidInput", err)
+	}
 	for _, tc := range tests {
 		_, err := Rules(tc.sets, tc.n, tc.conf)
 		var ie *InputError
