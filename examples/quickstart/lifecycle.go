@@ -104,6 +104,7 @@ func (r *report) lifecycleSection() error {
 	var count [lifecycle.NumStages]int
 	var rule [lifecycle.NumStages]map[lifecycle.Rule]int
 	var example [lifecycle.NumStages]string
+	var changed [lifecycle.NumStages]bool
 	for i, j := range r.journeys {
 		s := j.Stage()
 		count[s-1]++
@@ -112,13 +113,15 @@ func (r *report) lifecycleSection() error {
 		}
 		last := j.Transitions[len(j.Transitions)-1]
 		rule[s-1][last.Reason.Rule]++
-		if example[s-1] == "" && len(j.Transitions) > 1 {
+		// Prefer an example whose stage changed during the window.
+		if example[s-1] == "" || (len(j.Transitions) > 1 && !changed[s-1]) {
 			example[s-1] = p.Customers[i].ID + ": " + last.Reason.String()
+			changed[s-1] = len(j.Transitions) > 1
 		}
 	}
 	end := p.End.Add(-time.Second)
 	fmt.Fprintf(r.w, "Rules: %d-month windows compared with the previous %d months, lifecycle.DefaultRules thresholds.\n\n", window, window)
-	t := cli.NewTable("stage at "+end.Format("2006-01-02"), "", "customers", "share", "main rule")
+	t := cli.NewTable("stage at "+end.Format("2006-01-02"), "", "customers", "share", "main rule").Left(1, 4)
 	for _, s := range lifecycle.Stages() {
 		t.Row(s, s.Chinese(), count[s-1], fmt.Sprintf("%.1f%%", pct(count[s-1], len(p.Customers))), topRule(rule[s-1]))
 	}
