@@ -285,11 +285,13 @@ func bgExpect(r, alpha, a, bc, t float64) float64 {
 		c := a + bc
 		return c * (1 - euler2F1(c-r, a-1, c, z)) / (a - 1)
 	}
+	const h = 1e-5
 	var v float64
-	if math.Abs(a-1) < 1e-6 {
+	if math.Abs(a-1) < h {
 		// The bracket and a−1 vanish together; the function is smooth in
-		// a, so average the two sides.
-		v = (f(1-1e-6) + f(1+1e-6)) / 2
+		// a, so interpolate linearly between a = 1 ± h (error O(h²)).
+		lo, hi := f(1-h), f(1+h)
+		v = lo + (a-(1-h))/(2*h)*(hi-lo)
 	} else {
 		v = f(a)
 	}

@@ -70,6 +70,11 @@ func TestBGExpectQuadratureAgrees(t *testing.T) {
 		{2.243, 43.3, 0.793, 3.426, 52},
 		{1.5, 2, 3.5, 0.5, 10},
 		{0.5, 10, 2.2, 20, 100},
+		// a = 1, where the closed form's c/(a−1) factor is singular.
+		{0.243, 4.414, 1, 1.426, 39},
+		{0.243, 4.414, 1 + 1e-7, 1.426, 39},
+		// c = a + bc ≤ 0 (a+b < 1 for x = 0) falls back to quadrature.
+		{0.5, 3, 0.3, -0.5, 20},
 	} {
 		closed := bgExpect(c.r, c.alpha, c.a, c.bc, c.t)
 		quad := bgExpectQuad(c.r, c.alpha, c.a, c.bc+1, c.t)
