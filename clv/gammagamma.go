@@ -347,7 +347,7 @@ func ggCheckOptions(c check.Checker, opts *FitOptions) error {
 	return nil
 }
 
-// ggFit minimises (nll(θ) + L2·Σθ²)/scale over u = log θ from theta0 by a
+// ggFit minimises nll(θ)/scale + L2·Σθ² over u = log θ from theta0 by a
 // damped Newton method: the Hessian is the central difference of the
 // analytic gradient, shifted by λI (Levenberg-Marquardt) until positive
 // definite, and each step is backtracked until the objective decreases. It
@@ -386,17 +386,18 @@ func ggFit(nll ggNLL, theta0 []float64, scale float64, opts *FitOptions) ggResul
 		if grad != nil {
 			g = gth
 		}
-		f := nll(g, th)
+		// The penalty is added to the mean negative log-likelihood, as in the
+		// other fits of this package and lifetimes' penalizer_coef.
+		f := nll(g, th) / scale
 		for i, t := range th {
 			f += l2 * t * t
 			if grad != nil {
-				grad[i] = (g[i] + 2*l2*t) * t / scale
+				grad[i] = (g[i]/scale + 2*l2*t) * t
 				if math.IsNaN(grad[i]) || math.IsInf(grad[i], 0) {
 					return bad()
 				}
 			}
 		}
-		f /= scale
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return bad()
 		}
