@@ -287,9 +287,11 @@ func run(args []string, w io.Writer) error {
 		// textbook formula m·r/(1+d−r) with the first month's retention
 		// ignores that retention rises, and undervalues the customer.
 		r1 := sbg.Retention(1)
+		// DERL counts the next payment undiscounted; Simple discounts the
+		// first margin once, so the like-for-like value is 10·DERL/(1+d).
 		derl, _ := sbg.DERL(0.01, 0)
-		fmt.Fprintf(w, "At a margin of 10 a month: m·r/(1+d−r) with r = r_1 = %.4f gives %.0f; 10·(DERL − 1), which lets retention rise, gives %.0f.\n",
-			r1, clv.Simple(10, r1, 0.01), 10*(derl-1))
+		fmt.Fprintf(w, "At a margin of 10 a month: m·r/(1+d−r) with r = r_1 = %.4f gives %.0f; 10·DERL/(1+d), which lets retention rise, gives %.0f.\n",
+			r1, clv.Simple(10, r1, 0.01), 10*derl/1.01)
 	}
 	return nil
 }
