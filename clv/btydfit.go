@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"gonum.org/v1/gonum/optimize"
 	"strconv"
 
 	"math"
@@ -266,91 +267,29 @@ func fitBTYD(obj btydObjective, p0 []float64, n float64, opts *FitOptions) btydF
 	return res
 }
 
-// bfgs minimises ls.f from theta (updated in place) by the
-// Broyden–Fletcher–Goldfarb–Shanno method with a backtracking Armijo line
-// search (Nocedal & Wright 2006, Algorithm 6.1), and returns the number of
-// iterations. It stops at the gradient tolerance, at maxIter, or when the
-// line search cannot make progress.
+// bfgs minimises ls.f from theta (updated in place) with the
+// Broyden–Fletcher–Goldfarb–Shanno method of gonum's optimize package and
+// the analytic gradient, and returns the number of major iterations. It
+// stops at the gradient tolerance, at maxIter, or when the line search
+// cannot make progress; theta then holds the best point found, and the
+// Newton steps of fitBTYD take over.
 func bfgs(ls *logSpace, theta []float64, tol float64, maxIter int) int {
-	k := len(theta)
-	hinv := mat.NewDense(k, k, nil)
-	for i := range k {
-		hinv.Set(i, i, 1)
+	prob := optimize.Problem{
+		Func: ls.f,
+		Grad: func(g, x []float64) { ls.gradient(g, x) },
 	}
-	g, gNew := make([]float64, k), make([]float64, k)
-	d, x, s, y, hy := make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
-	f := ls.gradient(g, theta)
-	iter := 0
-	for ; iter < maxIter && maxAbs(g) > tol; iter++ {
-		slope := 0.0
-		for i := range k {
-			d[i] = 0
-			for j := range k {
-				d[i] -= hinv.At(i, j) * g[j]
-			}
-			slope += d[i] * g[i]
-		}
-		if !(slope < 0) {
-			// Not a descent direction: restart from steepest descent.
-			for i := range k {
-				for j := range k {
-					hinv.Set(i, j, 0)
-				}
-				hinv.Set(i, i, 1)
-				d[i] = -g[i]
-			}
-			slope = -dot(g, g)
-		}
-		// Keep the first trial step modest in log-parameter space.
-		t := math.Min(1, 2/math.Max(maxAbs(d), 1e-300))
-		var fNew float64
-		for {
-			for i := range k {
-				x[i] = theta[i] + t*d[i]
-			}
-			fNew = ls.f(x)
-			if fNew <= f+1e-4*t*slope {
-				break
-			}
-			t /= 2
-			if t < 1e-16 {
-				return iter
-			}
-		}
-		fNew = ls.gradient(gNew, x)
-		for i := range k {
-			s[i] = x[i] - theta[i]
-			y[i] = gNew[i] - g[i]
-		}
-		copy(theta, x)
-		copy(g, gNew)
-		f = fNew
-		sy := dot(s, y)
-		if sy <= 1e-12*math.Sqrt(dot(s, s)*dot(y, y)) {
-			continue
-		}
-		if iter == 0 {
-			// Scale the initial inverse Hessian (Nocedal & Wright eq. 6.20).
-			sc := sy / dot(y, y)
-			for i := range k {
-				hinv.Set(i, i, sc)
-			}
-		}
-		for i := range k {
-			hy[i] = 0
-			for j := range k {
-				hy[i] += hinv.At(i, j) * y[j]
-			}
-		}
-		yhy := dot(y, hy)
-		for i := range k {
-			for j := range k {
-				v := hinv.At(i, j) - (hy[i]*s[j]+s[i]*hy[j])/sy + (1+yhy/sy)*s[i]*s[j]/sy
-				hinv.Set(i, j, v)
-			}
-		}
+	settings := &optimize.Settings{GradientThreshold: tol, MajorIterations: maxIter}
+	res, _ := optimize.Minimize(prob, theta, settings, &optimize.BFGS{})
+	// A stop with an error (a line search that cannot progress, which is
+	// expected close to the optimum) still reports its best point; keep it
+	// when it is finite and no worse than the start.
+	if res == nil {
+		return 0
 	}
-	return iter
+	if f0 := ls.f(theta); !math.IsNaN(res.F) && !math.IsInf(res.F, 0) && res.F <= f0 {
+		copy(theta, res.X)
+	}
+	return res.MajorIterations
 }
 
 func dot(a, b []float64) float64 {
