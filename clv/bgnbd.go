@@ -36,7 +36,7 @@ type BGNBD struct {
 // summaries s (Frequency x, Recency t_x and T; MeanValue is ignored).
 //
 // The fit maximises the log-likelihood over the log-parameters with an
-// analytic gradient, by BFGS followed by Newton polishing; customers with
+// analytic gradient, by BFGS (gonum optimize) followed by Newton polishing; customers with
 // equal (x, t_x, T) share one likelihood term, so the cost of an iteration
 // grows with the number of distinct rows, not of customers. opts may be nil.
 //

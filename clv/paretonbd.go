@@ -47,7 +47,7 @@ type ParetoNBD struct {
 // is large, and the cancellation in the difference never costs more than
 // rounding error relative to L (s·H(T) is bounded by the first term).
 //
-// The fit maximises the log-likelihood over the log-parameters by BFGS with
+// The fit maximises the log-likelihood over the log-parameters by BFGS (gonum optimize) with
 // an analytic gradient (differentiating the ₂F₁ series term by term), then
 // Newton polishing; customers with equal
 // (x, t_x, T) share one term and each distinct (x, τ) pair needs one ₂F₁
