@@ -291,11 +291,3 @@ func bfgs(ls *logSpace, theta []float64, tol float64, maxIter int) int {
 	}
 	return res.MajorIterations
 }
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
