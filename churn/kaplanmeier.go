@@ -369,3 +369,123 @@ func (c *Curve) UnmarshalJSON(b []byte) error {
 	*c = Curve(p)
 	return nil
 }
+
+// QuantileCI returns confidence limits for [Curve.Quantile](p), computed as
+// R's quantile.survfit and print.survfit do (survival 3.x, Brookmeyer &
+// Crowley 1982, Biometrics 38:29–41): lower is the time where the lower
+// pointwise band of [Curve.Band](level, method) crosses 1 − p, and upper
+// the time where the upper band does, each found by the same rule as
+// Quantile (the first time the band is ≤ 1 − p; the midpoint of a stretch
+// where it is flat at exactly 1 − p within sqrt(machine epsilon); the
+// midpoint with the last time when that stretch ends the curve).
+//
+// As in R, band values that R reports as NA take no part: the band where
+// S = 0 (every method) and, for LogLog, where S = 1. A limit the band never
+// reaches is +Inf (R's NA); upper is +Inf whenever the upper band stays
+// above 1 − p, which is common for the median of a short follow-up.
+// Repeated band values count once, at their first time, as in R.
+//
+// QuantileCI(0, ...) is 0, 0, as Quantile(0) is. It returns NaN, NaN when p
+// is NaN or outside [0, 1], or when level is not in (0, 1). It panics on a
+// BandMethod outside its constants. The cost is O(m) in the number of curve
+// times, with O(m) scratch space.
+func (c *Curve) QuantileCI(p, level float64, method BandMethod) (lower, upper float64) {
+	if math.IsNaN(p) || p < 0 || p > 1 || !(level > 0 && level < 1) {
+		return math.NaN(), math.NaN()
+	}
+	if method < 0 || int(method) >= len(bandNames) {
+		panic("churn: Curve.QuantileCI: unknown BandMethod " + strconv.Itoa(int(method)))
+	}
+	if p == 0 {
+		return 0, 0
+	}
+	lo, up := c.bandR(level, method)
+	xmax := 0.0
+	if len(c.Time) > 0 {
+		xmax = c.Time[len(c.Time)-1]
+	}
+	return findQuantile(c.Time, lo, xmax, p), findQuantile(c.Time, up, xmax, p)
+}
+
+// bandR is [Curve.Band] with R's missing values kept as NaN: where S = 0
+// for every method, and where S = 1 for LogLog.
+func (c *Curve) bandR(level float64, method BandMethod) (lower, upper []float64) {
+	lower, upper = c.Band(level, method)
+	for i, s := range c.Survival {
+		if s <= 0 || (method == LogLog && s >= 1) {
+			lower[i], upper[i] = math.NaN(), math.NaN()
+		}
+	}
+	return lower, upper
+}
+
+// findQuantile is survival's internal findq applied to the band values
+// band (S-scale) at the curve times time: with x = (0, time) and
+// y = (0, 1 − band), where NaN stands for R's NA, it returns the time at
+// which y reaches p > 0, or +Inf for NA.
+//
+// R deletes repeated y values (duplicated(), so all NAs after the first),
+// then finds, with approx(method = "constant", f = 1) on y ± tol, the index
+// of the smallest y value that reaches p; approx drops NA pairs and sorts
+// its knots, so a band that is not monotone (Plain's upper band can rise) is
+// handled by the smallest such value rather than the first in time.
+func findQuantile(time, band []float64, xmax, p float64) float64 {
+	x := make([]float64, 0, len(time)+1)
+	y := make([]float64, 0, len(time)+1)
+	x = append(x, 0)
+	y = append(y, 0)
+	maxY := 0.0
+	seen := map[float64]bool{0: true}
+	seenNaN := false
+	for i, b := range band {
+		f := 1 - b
+		if math.IsNaN(f) {
+			if seenNaN {
+				continue
+			}
+			seenNaN = true
+		} else {
+			maxY = max(maxY, f)
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+		}
+		x = append(x, time[i])
+		y = append(y, f)
+	}
+	if maxY < p {
+		return math.Inf(1)
+	}
+	// index returns the index of the smallest knot y[k]+shift ≥ p, or −1
+	// when p is outside the range of the knots (approx's rule = 1).
+	index := func(shift float64) int {
+		best, bestKnot, minKnot := -1, math.Inf(1), math.Inf(1)
+		for k, v := range y {
+			if math.IsNaN(v) {
+				continue
+			}
+			knot := v + shift
+			minKnot = min(minKnot, knot)
+			if knot >= p && knot < bestKnot {
+				best, bestKnot = k, knot
+			}
+		}
+		if p < minKnot {
+			return -1
+		}
+		return best
+	}
+	i1, i2 := index(quantileTol), index(-quantileTol)
+	q := math.Inf(1)
+	if i1 >= 0 && i2 >= 0 {
+		q = (x[i1] + x[i2]) / 2
+	}
+	if last := y[len(y)-1]; !math.IsNaN(last) && math.Abs(p-last) < quantileTol {
+		q = math.Inf(1)
+		if i1 >= 0 {
+			q = (x[i1] + xmax) / 2
+		}
+	}
+	return q
+}
