@@ -8,7 +8,8 @@ import (
 
 // PurchasesPMF returns P(X(t) = n), the probability that a customer who
 // made the first purchase at time 0 makes exactly n repeat purchases in
-// (0, t] (FHL 2005 eq. 8; lifetimes' probability_of_n_purchases_up_to_time):
+// (0, t]. It implements eq. (8) of Fader, Hardie & Lee (2005), as lifetimes'
+// probability_of_n_purchases_up_to_time does:
 //
 //	P(X(t) = n) = B(a, b+n)/B(a, b) · Γ(r+n)/(Γ(r) n!) · (α/(α+t))^r · (t/(α+t))^n
 //	  + [n > 0] · B(a+1, b+n−1)/B(a, b)
@@ -27,11 +28,20 @@ import (
 //
 // It is total and allocation-free: n < 0 gives 0; t ≤ 0 gives 1 for n = 0
 // and 0 otherwise; t = +Inf gives the limit B(a+1, b+n−1)/B(a, b) for
-// n > 0 and 0 for n = 0; NaN t, or a model whose parameters are not all
-// positive and finite, gives NaN. Otherwise the result lies in [0, 1].
+// n > 0 and 0 for n = 0; NaN t, or a model with a parameter outside
+// (0, 1e300], gives NaN. Otherwise the result lies in [0, 1].
+// maxPMFParam bounds the parameters [BGNBD.PurchasesPMF] accepts.
+const maxPMFParam = 1e300
+
 func (m *BGNBD) PurchasesPMF(t float64, n int) float64 {
 	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
-	if math.IsNaN(t) || !positiveFinite(r, alpha, a, b) {
+	for _, v := range [...]float64{r, alpha, a, b} {
+		// Beyond about 2.5e305 the log-Gamma terms overflow.
+		if !(v > 0) || v > maxPMFParam {
+			return math.NaN()
+		}
+	}
+	if math.IsNaN(t) {
 		return math.NaN()
 	}
 	if n < 0 {
@@ -50,14 +60,18 @@ func (m *BGNBD) PurchasesPMF(t float64, n int) float64 {
 		if n == 0 {
 			return 0
 		}
-		return clampUnit(math.Exp(lbeta(a+1, b+fn-1) - lbab))
+		return math.Min(math.Exp(lbeta(a+1, b+fn-1)-lbab), 1)
 	}
 	// log(α/(α+t)) and log(t/(α+t)), accurate for t ≪ α and t ≫ α.
 	l0, l1 := -math.Log1p(t/alpha), -math.Log1p(alpha/t)
 	lgrn, _ := math.Lgamma(r + fn)
 	lgr, _ := math.Lgamma(r)
 	lgn1, _ := math.Lgamma(fn + 1)
-	p := math.Exp(lbeta(a, b+fn) - lbab + lgrn - lgr - lgn1 + r*l0 + fn*l1)
+	lp := lbeta(a, b+fn) - lbab + lgrn - lgr - lgn1 + r*l0
+	if n > 0 { // l1 = −Inf when t/α underflows
+		lp += fn * l1
+	}
+	p := math.Exp(lp)
 	if n > 0 {
 		// 1 − (α/(α+t))^r Σ_{j<n} NB(j) = P(NB(r, α/(α+t)) ≥ n) = I_z(n, r).
 		z := math.Exp(l1)
@@ -65,20 +79,6 @@ func (m *BGNBD) PurchasesPMF(t float64, n int) float64 {
 			p += math.Exp(lbeta(a+1, b+fn-1)-lbab) * tail
 		}
 	}
-	return clampUnit(p)
-}
-
-// positiveFinite reports whether every v is positive and finite.
-func positiveFinite(vs ...float64) bool {
-	for _, v := range vs {
-		if !(v > 0) || math.IsInf(v, 1) {
-			return false
-		}
-	}
-	return true
-}
-
-// clampUnit clamps a probability to [0, 1], absorbing rounding past 1.
-func clampUnit(p float64) float64 {
-	return math.Min(math.Max(p, 0), 1)
+	// Both terms are non-negative; rounding may push the sum past 1.
+	return math.Min(p, 1)
 }

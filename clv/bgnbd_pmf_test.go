@@ -113,6 +113,8 @@ func TestBGNBDPurchasesPMFEdgeCases(t *testing.T) {
 		{"t = +Inf, n = 1", math.Inf(1), 1, inf1},
 		{"n = 0 closed form", 39, 0, math.Pow(m.Alpha/(m.Alpha+39), m.R)},
 		{"huge n", 30, math.MaxInt, 0},
+		{"subnormal t, n = 0", 5e-324, 0, 1},
+		{"subnormal t, n = 1", 5e-324, 1, 0},
 	}
 	const closedTol = 1e-12
 	for _, tc := range tests {
@@ -123,9 +125,15 @@ func TestBGNBDPurchasesPMFEdgeCases(t *testing.T) {
 	if got := m.PurchasesPMF(math.NaN(), 2); !math.IsNaN(got) {
 		t.Errorf("PurchasesPMF(NaN, 2) = %v, want NaN", got)
 	}
-	bad := &BGNBD{R: 0, Alpha: 1, A: 1, B: 1}
-	if got := bad.PurchasesPMF(1, 1); !math.IsNaN(got) {
-		t.Errorf("PurchasesPMF with r = 0: %v, want NaN", got)
+	for _, bad := range []*BGNBD{
+		{R: 0, Alpha: 1, A: 1, B: 1},
+		{R: 1, Alpha: math.Inf(1), A: 1, B: 1},
+		{R: 1, Alpha: 1, A: 2 * maxPMFParam, B: 1},
+		{R: 1, Alpha: 1, A: 1, B: math.NaN()},
+	} {
+		if got := bad.PurchasesPMF(1, 1); !math.IsNaN(got) {
+			t.Errorf("%+v: PurchasesPMF(1, 1) = %v, want NaN", *bad, got)
+		}
 	}
 	// Far in the tail the probabilities stay positive and decreasing
 	// instead of collapsing to rounding noise of 1 − Σ.
@@ -149,18 +157,23 @@ func TestBGNBDPurchasesPMFAllocs(t *testing.T) {
 }
 
 func FuzzBGNBDPurchasesPMF(f *testing.F) {
-	f.Add(byte(128), byte(150), byte(110), byte(140), 30.0, 11)
-	f.Add(byte(0), byte(255), byte(0), byte(255), 1e9, 1<<40)
-	f.Add(byte(255), byte(0), byte(255), byte(0), 1e-300, 0)
-	f.Add(byte(10), byte(10), byte(10), byte(10), math.Inf(1), 3)
-	f.Add(byte(10), byte(10), byte(10), byte(10), math.NaN(), 3)
-	f.Add(byte(10), byte(10), byte(10), byte(10), -4.0, -3)
-	f.Fuzz(func(t *testing.T, r, alpha, a, b byte, tt float64, n int) {
-		m := &BGNBD{R: fuzzParam(r), Alpha: fuzzParam(alpha), A: fuzzParam(a), B: fuzzParam(b)}
+	f.Add(0.243, 4.414, 0.793, 2.426, 30.0, 11)
+	f.Add(1e-300, 1e300, 1e-300, 1e300, 1e9, 1<<40)
+	f.Add(1e300, 1e-300, 1e300, 1e-300, 5e-324, 0)
+	f.Add(0.5, 2.0, 3.0, 0.1, math.Inf(1), 3)
+	f.Add(0.5, 2.0, 3.0, 0.1, math.NaN(), 3)
+	f.Add(0.5, 2.0, 3.0, 0.1, -4.0, -3)
+	f.Add(0.0, math.Inf(1), -1.0, math.NaN(), 1.0, 1)
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, tt float64, n int) {
+		m := &BGNBD{R: r, Alpha: alpha, A: a, B: b}
 		p := m.PurchasesPMF(tt, n)
-		if math.IsNaN(tt) {
+		valid := !math.IsNaN(tt)
+		for _, v := range []float64{r, alpha, a, b} {
+			valid = valid && v > 0 && v <= maxPMFParam
+		}
+		if !valid {
 			if !math.IsNaN(p) {
-				t.Fatalf("PurchasesPMF(NaN, %d) = %v, want NaN", n, p)
+				t.Fatalf("%+v: PurchasesPMF(%v, %d) = %v, want NaN", *m, tt, n, p)
 			}
 			return
 		}
