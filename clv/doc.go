@@ -32,6 +32,7 @@
 // customers with identical (x, t_x, T) into one weighted likelihood term,
 // report standard errors from the Hessian, and return [ErrNotConverged]
 // together with the last model when they stop early.
+// [BGNBD.PurchasesPMF] gives the distribution of a new customer's repeat purchases.
 //
 // # Spend and lifetime value
 //
