@@ -57,41 +57,9 @@ func LogRankStratified(duration []float64, event []bool, group, strata []int) (*
 
 func logRank(fn string, duration []float64, event []bool, group, strata []int) (*LogRankTest, error) {
 	c := checker(fn)
-	if err := validateSurv(c, duration, event, nil, nil); err != nil {
+	res, err := newLogRankTest(c, duration, event, group)
+	if err != nil {
 		return nil, err
-	}
-	if err := c.Len("group", len(group), len(duration)); err != nil {
-		return nil, err
-	}
-	k := 0
-	for i, g := range group {
-		if g < 0 {
-			return nil, c.Fail("group", i, strconv.Itoa(g), "must be ≥ 0")
-		}
-		if g >= len(duration) {
-			return nil, c.Fail("group", i, strconv.Itoa(g), "must be < the number of customers, "+strconv.Itoa(len(duration)))
-		}
-		k = max(k, g+1)
-	}
-	res := &LogRankTest{
-		N:        make([]int, k),
-		Observed: make([]float64, k),
-		Expected: make([]float64, k),
-		Variance: make([][]float64, k),
-	}
-	for g := range res.Variance {
-		res.Variance[g] = make([]float64, k)
-	}
-	for _, g := range group {
-		res.N[g]++
-	}
-	for g, n := range res.N {
-		if n == 0 {
-			return nil, c.Fail("group", -1, "", "group "+strconv.Itoa(g)+" is empty: labels must be 0..k−1, each used")
-		}
-	}
-	if k < 2 {
-		return nil, c.Fail("group", -1, "", "need at least two groups")
 	}
 
 	// Order by stratum, then by duration.
@@ -273,41 +241,9 @@ func LogRankWith(duration []float64, event []bool, group []int, opts *LogRankOpt
 	if o.Rho == 0 {
 		return logRank(fn, duration, event, group, o.Strata)
 	}
-	if err := validateSurv(c, duration, event, nil, nil); err != nil {
+	res, err := newLogRankTest(c, duration, event, group)
+	if err != nil {
 		return nil, err
-	}
-	if err := c.Len("group", len(group), len(duration)); err != nil {
-		return nil, err
-	}
-	k := 0
-	for i, g := range group {
-		if g < 0 {
-			return nil, c.Fail("group", i, strconv.Itoa(g), "must be ≥ 0")
-		}
-		if g >= len(duration) {
-			return nil, c.Fail("group", i, strconv.Itoa(g), "must be < the number of customers, "+strconv.Itoa(len(duration)))
-		}
-		k = max(k, g+1)
-	}
-	res := &LogRankTest{
-		N:        make([]int, k),
-		Observed: make([]float64, k),
-		Expected: make([]float64, k),
-		Variance: make([][]float64, k),
-	}
-	for g := range res.Variance {
-		res.Variance[g] = make([]float64, k)
-	}
-	for _, g := range group {
-		res.N[g]++
-	}
-	for g, n := range res.N {
-		if n == 0 {
-			return nil, c.Fail("group", -1, "", "group "+strconv.Itoa(g)+" is empty: labels must be 0..k−1, each used")
-		}
-	}
-	if k < 2 {
-		return nil, c.Fail("group", -1, "", "need at least two groups")
 	}
 
 	// Order by stratum, then by duration.
@@ -337,7 +273,7 @@ func LogRankWith(duration []float64, event []bool, group []int, opts *LogRankOpt
 		lo = hi
 	}
 	// S(t−)^Rho overflows for a large negative Rho once S is small.
-	for g := range k {
+	for g := range res.N {
 		if math.IsInf(res.Observed[g], 0) || math.IsInf(res.Expected[g], 0) || math.IsNaN(res.Expected[g]) {
 			return nil, c.Fail("opts.Rho", -1, check.Float(o.Rho), "the weights S(t−)^Rho overflow")
 		}
@@ -398,4 +334,47 @@ func logRankRhoAccumulate(res *LogRankTest, idx []int, duration []float64, event
 		n -= float64(hi - lo)
 		lo = hi
 	}
+}
+
+// newLogRankTest validates the inputs shared by the log-rank tests
+// (durations, events, group labels 0..k−1 with every group used, k ≥ 2) and
+// returns a result with its per-group slices allocated and N counted.
+func newLogRankTest(c check.Checker, duration []float64, event []bool, group []int) (*LogRankTest, error) {
+	if err := validateSurv(c, duration, event, nil, nil); err != nil {
+		return nil, err
+	}
+	if err := c.Len("group", len(group), len(duration)); err != nil {
+		return nil, err
+	}
+	k := 0
+	for i, g := range group {
+		if g < 0 {
+			return nil, c.Fail("group", i, strconv.Itoa(g), "must be ≥ 0")
+		}
+		if g >= len(duration) {
+			return nil, c.Fail("group", i, strconv.Itoa(g), "must be < the number of customers, "+strconv.Itoa(len(duration)))
+		}
+		k = max(k, g+1)
+	}
+	res := &LogRankTest{
+		N:        make([]int, k),
+		Observed: make([]float64, k),
+		Expected: make([]float64, k),
+		Variance: make([][]float64, k),
+	}
+	for g := range res.Variance {
+		res.Variance[g] = make([]float64, k)
+	}
+	for _, g := range group {
+		res.N[g]++
+	}
+	for g, n := range res.N {
+		if n == 0 {
+			return nil, c.Fail("group", -1, "", "group "+strconv.Itoa(g)+" is empty: labels must be 0..k−1, each used")
+		}
+	}
+	if k < 2 {
+		return nil, c.Fail("group", -1, "", "need at least two groups")
+	}
+	return res, nil
 }
