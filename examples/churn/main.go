@@ -20,6 +20,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/clmkit/clm/churn"
+	"github.com/clmkit/clm/examples/internal/bankcsv"
 	"github.com/clmkit/clm/examples/internal/cli"
 	"github.com/clmkit/clm/examples/internal/portfolio"
 )
@@ -67,7 +68,7 @@ func run(args []string, w io.Writer) error {
 	// for the mapping from a bank's rows to these slices.
 	var d *dataset
 	if *data != "" {
-		rows, err := loadBank(*data)
+		rows, err := bankcsv.Load(*data)
 		if err != nil {
 			return err
 		}
@@ -377,7 +378,7 @@ func fromPortfolio(p *portfolio.Portfolio) *dataset {
 // fromBank maps the bank table onto survival data. Tenure is in whole
 // years; Exited is the event. There is no delayed entry: the table is one
 // snapshot of every customer.
-func fromBank(rows []bankRow, path string) *dataset {
+func fromBank(rows []bankcsv.Row, path string) *dataset {
 	d := &dataset{
 		source:    path,
 		unit:      "years",

@@ -21,6 +21,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/clmkit/clm/examples/internal/bankcsv"
 	"github.com/clmkit/clm/examples/internal/cli"
 	"github.com/clmkit/clm/examples/internal/portfolio"
 	"github.com/clmkit/clm/segment"
@@ -61,7 +62,7 @@ func run(args []string, w io.Writer) error {
 	// public table: the account balance, the assets a private bank ranks by.
 	var b *book
 	if *data != "" {
-		rows, err := loadBank(*data)
+		rows, err := bankcsv.Load(*data)
 		if err != nil {
 			return err
 		}
@@ -331,7 +332,7 @@ func fromPortfolio(p *portfolio.Portfolio) *book {
 // clusters them on their profile; Exited profiles the clusters. The table
 // is one snapshot: no transactions (so no RFM) and no earlier period (so no
 // migration).
-func fromBank(rows []bankRow, path string) *book {
+func fromBank(rows []bankcsv.Row, path string) *book {
 	b := &book{
 		source:       path,
 		valueName:    "balance",

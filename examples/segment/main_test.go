@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,7 +23,10 @@ func TestRunSynthetic(t *testing.T) {
 }
 
 func TestRunBadData(t *testing.T) {
-	path := writeFile(t, "this is\nnot the file\n")
+	path := filepath.Join(t.TempDir(), "bank.csv")
+	if err := os.WriteFile(path, []byte("this is\nnot the file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	err := run([]string{"-data", path}, io.Discard)
 	var le *cli.LineError
 	if !errors.As(err, &le) || le.File != path {

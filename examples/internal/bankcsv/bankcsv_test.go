@@ -1,4 +1,4 @@
-package main
+package bankcsv
 
 import (
 	"errors"
@@ -21,21 +21,21 @@ func writeFile(t *testing.T, content string) string {
 	return path
 }
 
-func TestLoadBank(t *testing.T) {
+func TestLoad(t *testing.T) {
 	path := writeFile(t, bankHeader+
 		"1,15634602,Hargrave,619,France,Female,42,2,0,1,1,1,101348.88,1\n"+
 		"2,15647311,Hill,608,Spain,Male,41,1,83807.86,1,0,1,112542.58,0\n")
-	rows, err := loadBank(path)
+	rows, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := bankRow{CustomerID: "15647311", CreditScore: 608, Geography: "Spain", Age: 41, Tenure: 1, Balance: 83807.86, Products: 1, Active: true, Salary: 112542.58}
+	want := Row{CustomerID: "15647311", CreditScore: 608, Geography: "Spain", Age: 41, Tenure: 1, Balance: 83807.86, Products: 1, Active: true, Salary: 112542.58}
 	if len(rows) != 2 || rows[1] != want || !rows[0].Female || !rows[0].Exited {
-		t.Errorf("loadBank() = %+v", rows)
+		t.Errorf("Load() = %+v", rows)
 	}
 }
 
-func TestLoadBankErrors(t *testing.T) {
+func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name, content string
 		wantLine      int
@@ -53,17 +53,17 @@ func TestLoadBankErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeFile(t, tc.content)
-			_, err := loadBank(path)
+			_, err := Load(path)
 			var le *cli.LineError
 			if !errors.As(err, &le) {
-				t.Fatalf("loadBank() error = %v, want a *cli.LineError", err)
+				t.Fatalf("Load() error = %v, want a *cli.LineError", err)
 			}
 			if le.File != path || le.Line != tc.wantLine || !strings.Contains(err.Error(), tc.wantText) || strings.Contains(err.Error(), "\n") {
-				t.Errorf("loadBank() error = %q (line %d), want line %d mentioning %q on one line", err, le.Line, tc.wantLine, tc.wantText)
+				t.Errorf("Load() error = %q (line %d), want line %d mentioning %q on one line", err, le.Line, tc.wantLine, tc.wantText)
 			}
 		})
 	}
-	if _, err := loadBank(filepath.Join(t.TempDir(), "absent.csv")); err == nil || !strings.Contains(err.Error(), "absent.csv") {
-		t.Errorf("loadBank(absent) error = %v, want one naming the file", err)
+	if _, err := Load(filepath.Join(t.TempDir(), "absent.csv")); err == nil || !strings.Contains(err.Error(), "absent.csv") {
+		t.Errorf("Load(absent) error = %v, want one naming the file", err)
 	}
 }

@@ -1,4 +1,10 @@
-package main
+// Package bankcsv reads the public bank churn table (Churn_Modelling.csv:
+// 10,000 customers of a fictitious European bank, with whether each left)
+// for the churn and segment lessons. It shows the shape of a loader for a
+// bank's own extract: encoding/csv, columns found by header name, every
+// field checked, and any problem reported as one line naming the file and
+// line.
+package bankcsv
 
 import (
 	"encoding/csv"
@@ -11,10 +17,10 @@ import (
 	"github.com/clmkit/clm/examples/internal/cli"
 )
 
-// bankRow is one row of the public bank churn table (Churn_Modelling.csv):
+// Row is one row of the public bank churn table (Churn_Modelling.csv):
 // a snapshot of 10,000 customers of a European bank, with whether each had
 // left (Exited) and how many whole years they had been a customer (Tenure).
-type bankRow struct {
+type Row struct {
 	CustomerID  string
 	CreditScore float64
 	Geography   string // France, Germany or Spain
@@ -29,14 +35,13 @@ type bankRow struct {
 	Exited      bool    // 1 = closed the account
 }
 
-// bankColumns are the columns the tutorial reads; others are ignored.
-var bankColumns = []string{"CustomerId", "CreditScore", "Geography", "Gender", "Age", "Tenure", "Balance",
+// columns are the columns the lessons read; others are ignored.
+var columns = []string{"CustomerId", "CreditScore", "Geography", "Gender", "Age", "Tenure", "Balance",
 	"NumOfProducts", "HasCrCard", "IsActiveMember", "EstimatedSalary", "Exited"}
 
-// loadBank reads the table with encoding/csv (the same loader as the churn
-// lesson: each lesson is self-contained), finding columns by their
+// Load reads the table at path with encoding/csv, finding columns by their
 // header names. Any problem is reported with the file name and line.
-func loadBank(path string) ([]bankRow, error) {
+func Load(path string) ([]Row, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -54,12 +59,12 @@ func loadBank(path string) ([]bankRow, error) {
 	for i, h := range header {
 		col[h] = i
 	}
-	for _, c := range bankColumns {
+	for _, c := range columns {
 		if _, ok := col[c]; !ok {
 			return nil, cli.Errorf(path, 1, "missing column %q", c)
 		}
 	}
-	var rows []bankRow
+	var rows []Row
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -70,7 +75,7 @@ func loadBank(path string) ([]bankRow, error) {
 		}
 		line, _ := r.FieldPos(0)
 		p := fieldParser{rec: rec, col: col}
-		row := bankRow{
+		row := Row{
 			CustomerID:  p.text("CustomerId"),
 			CreditScore: p.number("CreditScore", 0, 1000),
 			Geography:   p.text("Geography"),
