@@ -704,31 +704,37 @@ func TestCoxConcurrentUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := d.x.Dims()
+	checkConcurrentPredictions(t, n, func(i int) float64 {
+		_ = m.Summary()
+		_ = m.LinearPredictor(mat.Row(nil, i, d.x))
+		return m.Survival(mat.Row(nil, i, d.x), 26)
+	})
+}
+
+// checkConcurrentPredictions computes predict(i) for i < n once, then from
+// 8 goroutines at once, and reports any difference (run under -race, it
+// also catches writes to a fitted model).
+func checkConcurrentPredictions(t *testing.T, n int, predict func(i int) float64) {
+	t.Helper()
 	want := make([]float64, n)
 	for i := range want {
-		want[i] = m.Survival(mat.Row(nil, i, d.x), 26)
+		want[i] = predict(i)
 	}
 	var wg sync.WaitGroup
-	errs := make(chan string, 8)
-	for g := 0; g < 8; g++ {
+	var bad sync.Once
+	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < n; i++ {
-				if s := m.Survival(mat.Row(nil, i, d.x), 26); s != want[i] {
-					errs <- "Survival differs under concurrency"
+			for i := range n {
+				if got := predict(i); got != want[i] {
+					bad.Do(func() { t.Errorf("prediction %d = %v under concurrency, want %v", i, got, want[i]) })
 					return
 				}
-				_ = m.Summary()
-				_ = m.LinearPredictor(mat.Row(nil, i, d.x))
 			}
 		}()
 	}
 	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
 }
 
 func TestTiesText(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -218,25 +217,10 @@ func TestWeibullConcurrentUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := d.x.Dims()
-	want := make([]float64, n)
-	for i := range want {
-		want[i] = m.Survival(mat.Row(nil, i, d.x), 26)
-	}
-	var wg sync.WaitGroup
-	var bad sync.Once
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < n; i++ {
-				xi := mat.Row(nil, i, d.x)
-				if m.Survival(xi, 26) != want[i] || math.IsNaN(m.Median(xi)) {
-					bad.Do(func() { t.Error("Survival differs under concurrency") })
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	checkConcurrentPredictions(t, n, func(i int) float64 {
+		xi := mat.Row(nil, i, d.x)
+		return m.Survival(xi, 26) + m.Median(xi)
+	})
 }
 
 func TestFitWeibullInputsUnchanged(t *testing.T) {
