@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"errors"
 	"io"
 	"os"
 	"strings"
@@ -29,11 +28,7 @@ func loadBaskets(path string) ([][]string, error) {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &cli.LineError{File: path, Line: pe.Line, Err: pe.Err}
-			}
-			return nil, &cli.LineError{File: path, Err: err}
+			return nil, cli.CSVError(path, err)
 		}
 		line, _ := r.FieldPos(0)
 		basket := make([]string, 0, len(rec))

@@ -34,21 +34,9 @@ func loadSnapshots(path string) ([]customerHistory, error) {
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
-	header, err := r.Read()
-	if err == io.EOF {
-		return nil, cli.Errorf(path, 0, "empty file")
-	}
+	col, err := cli.ReadHeader(path, r, snapshotColumns)
 	if err != nil {
-		return nil, csvError(path, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
-	for _, c := range snapshotColumns {
-		if _, ok := col[c]; !ok {
-			return nil, cli.Errorf(path, 1, "missing column %q", c)
-		}
+		return nil, err
 	}
 	var out []customerHistory
 	for {
@@ -57,7 +45,7 @@ func loadSnapshots(path string) ([]customerHistory, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(path, err)
+			return nil, cli.CSVError(path, err)
 		}
 		line, _ := r.FieldPos(0)
 		get := func(name string) string { return rec[col[name]] }
@@ -150,12 +138,4 @@ func writeSnapshots(path string, hs []customerHistory) error {
 		return err
 	}
 	return f.Close()
-}
-
-func csvError(path string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &cli.LineError{File: path, Line: pe.Line, Err: pe.Err}
-	}
-	return &cli.LineError{File: path, Err: err}
 }

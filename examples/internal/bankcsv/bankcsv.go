@@ -8,7 +8,6 @@ package bankcsv
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,21 +47,9 @@ func Load(path string) ([]Row, error) {
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
-	header, err := r.Read()
-	if err == io.EOF {
-		return nil, cli.Errorf(path, 0, "empty file")
-	}
+	col, err := cli.ReadHeader(path, r, columns)
 	if err != nil {
-		return nil, csvError(path, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
-	for _, c := range columns {
-		if _, ok := col[c]; !ok {
-			return nil, cli.Errorf(path, 1, "missing column %q", c)
-		}
+		return nil, err
 	}
 	var rows []Row
 	for {
@@ -71,7 +58,7 @@ func Load(path string) ([]Row, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(path, err)
+			return nil, cli.CSVError(path, err)
 		}
 		line, _ := r.FieldPos(0)
 		p := fieldParser{rec: rec, col: col}
@@ -143,13 +130,4 @@ func (p *fieldParser) flag(name string) bool {
 	}
 	p.fail(name, "want 0 or 1")
 	return false
-}
-
-// csvError turns an encoding/csv error into a file:line error.
-func csvError(path string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &cli.LineError{File: path, Line: pe.Line, Err: pe.Err}
-	}
-	return &cli.LineError{File: path, Err: err}
 }

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -56,6 +57,7 @@ type LineError struct {
 	Err  error
 }
 
+// Error formats the error as "file:line: problem".
 func (e *LineError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
@@ -63,11 +65,45 @@ func (e *LineError) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap returns the underlying problem.
 func (e *LineError) Unwrap() error { return e.Err }
 
 // Errorf returns a *LineError for file and line with a formatted message.
 func Errorf(file string, line int, format string, args ...any) error {
 	return &LineError{File: file, Line: line, Err: fmt.Errorf(format, args...)}
+}
+
+// CSVError turns an error from encoding/csv reading file into a
+// *LineError, with the line of a *csv.ParseError.
+func CSVError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &LineError{File: file, Line: pe.Line, Err: pe.Err}
+	}
+	return &LineError{File: file, Err: err}
+}
+
+// ReadHeader reads the header line of file from r and returns each column's
+// index by name, or a *LineError for an empty file or a missing required
+// column.
+func ReadHeader(file string, r *csv.Reader, required []string) (map[string]int, error) {
+	header, err := r.Read()
+	if err == io.EOF {
+		return nil, Errorf(file, 0, "empty file")
+	}
+	if err != nil {
+		return nil, CSVError(file, err)
+	}
+	col := make(map[string]int, len(header))
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, c := range required {
+		if _, ok := col[c]; !ok {
+			return nil, Errorf(file, 1, "missing column %q", c)
+		}
+	}
+	return col, nil
 }
 
 // Table is a text table whose first column is left-aligned and whose other
